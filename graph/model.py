@@ -1,0 +1,231 @@
+"""The catalogue model: skills, credentials, occupations and requirement condition trees."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from enum import Enum
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Id = Annotated[str, Field(min_length=1, max_length=2048)]
+
+
+class StrictModel(BaseModel):
+    """Base for every domain model: unknown fields are errors and instances are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SkillCondition(StrictModel):
+    """Leaf: the learner holds this skill (held, or taught by an earlier step)."""
+
+    skill: Id
+
+
+class CredentialCondition(StrictModel):
+    """Leaf: the learner holds this credential (held, or an earlier step)."""
+
+    credential: Id
+
+
+class AllOf(StrictModel):
+    """Every child condition holds."""
+
+    all_of: tuple[Condition, ...] = Field(min_length=1)
+
+
+class AnyOf(StrictModel):
+    """At least one child condition holds."""
+
+    any_of: tuple[Condition, ...] = Field(min_length=1)
+
+
+class AtLeast(StrictModel):
+    """At least ``at_least`` of the child conditions hold."""
+
+    at_least: int = Field(ge=1)
+    of: tuple[Condition, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _n_within_children(self) -> AtLeast:
+        if self.at_least > len(self.of):
+            raise ValueError(
+                f"at_least is {self.at_least} but only {len(self.of)} conditions are listed in 'of'; "
+                "lower at_least or add conditions"
+            )
+        return self
+
+
+Condition = Union[SkillCondition, CredentialCondition, AllOf, AnyOf, AtLeast]
+
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+AtLeast.model_rebuild()
+
+
+def condition_children(condition: Condition) -> tuple[Condition, ...]:
+    """The direct children of a composite condition (empty for a leaf)."""
+    if isinstance(condition, AllOf):
+        return condition.all_of
+    if isinstance(condition, AnyOf):
+        return condition.any_of
+    if isinstance(condition, AtLeast):
+        return condition.of
+    return ()
+
+
+def iter_leaves(condition: Condition) -> Iterator[SkillCondition | CredentialCondition]:
+    """Every leaf of a condition tree, depth first, left to right.
+
+    Iterative, so that deeply nested trees from outside sources cannot exhaust the stack.
+    """
+    stack: list[Condition] = [condition]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (SkillCondition, CredentialCondition)):
+            yield node
+        else:
+            stack.extend(reversed(condition_children(node)))
+
+
+class CredentialKind(str, Enum):
+    """What sort of credential an entry is."""
+
+    badge = "badge"
+    microcredential = "microcredential"
+    certificate = "certificate"
+    certification = "certification"
+    course = "course"
+    program = "program"
+    degree = "degree"
+    other = "other"
+
+
+class Level(str, Enum):
+    """Difficulty level as catalogues commonly state it."""
+
+    beginner = "beginner"
+    intermediate = "intermediate"
+    advanced = "advanced"
+    mixed = "mixed"
+
+
+class Delivery(str, Enum):
+    """How a credential is delivered."""
+
+    online = "online"
+    in_person = "in_person"
+    blended = "blended"
+
+
+class Skill(StrictModel):
+    """A skill or competency, identified by a URI where one exists (ESCO, CTDL, CASE)."""
+
+    id: Id
+    label: str = Field(min_length=1)
+    alt_labels: tuple[str, ...] = ()
+    description: str = ""
+    prerequisites: tuple[Id, ...] = Field(
+        default=(), description="Skill ids that must be held before this skill can be learned."
+    )
+    broader: tuple[Id, ...] = Field(default=(), description="Broader skills or groups (hierarchy).")
+
+
+class TaughtSkill(StrictModel):
+    """A skill a credential teaches, optionally with the level it reaches."""
+
+    skill: Id
+    level: str | None = None
+
+
+class Credential(StrictModel):
+    """A badge, certificate, course or programme a learner can earn."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    provider: str = Field(min_length=1)
+    kind: CredentialKind = CredentialKind.course
+    description: str = ""
+    teaches: tuple[TaughtSkill, ...] = ()
+    requires: Condition | None = Field(
+        default=None,
+        description=(
+            "Condition tree over skills and credentials that must hold before the credential starts. "
+            "The prerequisites of the skills it teaches are added implicitly, except those it teaches itself."
+        ),
+    )
+    hours: float | None = Field(default=None, ge=0, description="Expected learning hours.")
+    cost: float = Field(default=0.0, ge=0)
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    level: Level | None = None
+    delivery: Delivery | None = None
+    language: str = "en"
+    url: str | None = None
+    valid_until: dt.date | None = None
+    stacks_into: tuple[Id, ...] = Field(default=(), description="Larger credentials this one counts toward.")
+    areas: tuple[str, ...] = Field(default=(), description="Career areas, e.g. 'data', 'cybersecurity'.")
+
+    @property
+    def taught_skill_ids(self) -> tuple[str, ...]:
+        """Ids of the skills this credential teaches, in catalogue order."""
+        return tuple(t.skill for t in self.teaches)
+
+
+class Occupation(StrictModel):
+    """A job, with the skills it needs (ESCO, O*NET)."""
+
+    id: Id
+    label: str = Field(min_length=1)
+    alt_labels: tuple[str, ...] = ()
+    description: str = ""
+    essential_skills: tuple[Id, ...] = ()
+    optional_skills: tuple[Id, ...] = ()
+
+
+class Catalogue(StrictModel):
+    """Everything the planner knows: skills, credentials and occupations."""
+
+    format: Literal["credpath-catalogue"] = "credpath-catalogue"
+    version: Literal[1] = 1
+    name: str = ""
+    description: str = ""
+    skills: tuple[Skill, ...] = ()
+    credentials: tuple[Credential, ...] = ()
+    occupations: tuple[Occupation, ...] = ()
+
+    def merged(self, other: Catalogue) -> Catalogue:
+        """This catalogue with ``other`` appended; later entries win on equal ids.
+
+        Skills from two sources with the same id are merged: labels and prerequisites combine, so an
+        ESCO release and a provider catalogue that both name an ESCO skill describe one skill.
+        """
+        skills: dict[str, Skill] = {s.id: s for s in self.skills}
+        for s in other.skills:
+            old = skills.get(s.id)
+            skills[s.id] = s if old is None else _merge_skill(old, s)
+        creds = {c.id: c for c in self.credentials} | {c.id: c for c in other.credentials}
+        occs = {o.id: o for o in self.occupations} | {o.id: o for o in other.occupations}
+        names = " + ".join(n for n in (self.name, other.name) if n)
+        return Catalogue(
+            name=names,
+            description=self.description or other.description,
+            skills=tuple(skills.values()),
+            credentials=tuple(creds.values()),
+            occupations=tuple(occs.values()),
+        )
+
+
+def _merge_skill(old: Skill, new: Skill) -> Skill:
+    def union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(a + b))
+
+    return Skill(
+        id=new.id,
+        label=new.label or old.label,
+        alt_labels=tuple(x for x in union(old.alt_labels, new.alt_labels) if x != new.label),
+        description=new.description or old.description,
+        prerequisites=union(old.prerequisites, new.prerequisites),
+        broader=union(old.broader, new.broader),
+    )

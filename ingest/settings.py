@@ -1,0 +1,38 @@
+"""Configuration in one place: environment variables with the CREDPATH_ prefix, and the data directory."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob credpath reads from the environment (``CREDPATH_*``) or a ``.env`` file."""
+
+    model_config = SettingsConfigDict(env_prefix="CREDPATH_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        default_factory=lambda: Path(platformdirs.user_data_dir("credpath", appauthor=False)),
+        description="Where the catalogue store and other user data live.",
+    )
+    store: Path | None = Field(default=None, description="Catalogue store directory; default data_dir/store.")
+    chroma_url: str | None = Field(
+        default=None, description="URL of a Chroma server (http://host:port); unset uses the on-disk store."
+    )
+    embedder: Literal["static", "hashing", "sentence-transformers", "openai", "ollama"] = "static"
+    embedder_model: str | None = Field(
+        default=None, description="Model name or local path for the sentence-transformers/openai/ollama embedders."
+    )
+    embedder_url: str | None = Field(default=None, description="Base URL for the openai/ollama embedders.")
+    plan_time_limit: float = Field(default=20.0, gt=0, description="Seconds the exact planner may search.")
+    host: str = "127.0.0.1"
+    port: int = 7860
+
+    @cached_property
+    def store_dir(self) -> Path:
+        return self.store if self.store is not None else self.data_dir / "store"
