@@ -126,6 +126,7 @@ class Skill(StrictModel):
     id: Id
     label: str = Field(min_length=1)
     alt_labels: tuple[str, ...] = ()
+    alt_ids: tuple[Id, ...] = Field(default=(), description="Other ids accepted for this skill (e.g. a CTID).")
     description: str = ""
     prerequisites: tuple[Id, ...] = Field(
         default=(), description="Skill ids that must be held before this skill can be learned."
@@ -144,6 +145,9 @@ class Credential(StrictModel):
     """A badge, certificate, course or programme a learner can earn."""
 
     id: Id
+    alt_ids: tuple[Id, ...] = Field(
+        default=(), description="Other ids accepted for this credential (e.g. a CTDL ctid)."
+    )
     name: str = Field(min_length=1)
     provider: str = Field(min_length=1)
     kind: CredentialKind = CredentialKind.course
@@ -157,6 +161,7 @@ class Credential(StrictModel):
         ),
     )
     hours: float | None = Field(default=None, ge=0, description="Expected learning hours.")
+    credits: float | None = Field(default=None, ge=0, description="Academic credits it carries, if stated.")
     cost: float = Field(default=0.0, ge=0)
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     level: Level | None = None
@@ -179,6 +184,7 @@ class Occupation(StrictModel):
     id: Id
     label: str = Field(min_length=1)
     alt_labels: tuple[str, ...] = ()
+    alt_ids: tuple[Id, ...] = ()
     description: str = ""
     essential_skills: tuple[Id, ...] = ()
     optional_skills: tuple[Id, ...] = ()
@@ -225,6 +231,7 @@ def _merge_skill(old: Skill, new: Skill) -> Skill:
         id=new.id,
         label=new.label or old.label,
         alt_labels=tuple(x for x in union(old.alt_labels, new.alt_labels) if x != new.label),
+        alt_ids=union(old.alt_ids, new.alt_ids),
         description=new.description or old.description,
         prerequisites=union(old.prerequisites, new.prerequisites),
         broader=union(old.broader, new.broader),
