@@ -126,7 +126,9 @@ class Skill(StrictModel):
     id: Id
     label: str = Field(min_length=1)
     alt_labels: tuple[str, ...] = ()
-    alt_ids: tuple[Id, ...] = Field(default=(), description="Other ids accepted for this skill (e.g. a CTID).")
+    alt_ids: tuple[Id, ...] = Field(
+        default=(), description="Other ids accepted for this skill (e.g. a CTID)."
+    )
     description: str = ""
     prerequisites: tuple[Id, ...] = Field(
         default=(), description="Skill ids that must be held before this skill can be learned."

@@ -25,7 +25,9 @@ class MetBy(_Contract):
     requirement: str = Field(description="Skill or credential id that had to be held before the step.")
     kind: str = Field(description="'skill' or 'credential'.")
     source: str = Field(description="'held' or 'step'.")
-    step: int | None = Field(default=None, description="1-based index of the earlier step, if source is 'step'.")
+    step: int | None = Field(
+        default=None, description="1-based index of the earlier step, if source is 'step'."
+    )
     via: str | None = Field(default=None, description="Held credential that grants a held skill, if any.")
 
 
@@ -38,7 +40,9 @@ class Step(_Contract):
     name: str
     provider: str
     kind: str
-    teaches: tuple[str, ...] = Field(description="Skills it teaches that the pathway needs (targets or prerequisites).")
+    teaches: tuple[str, ...] = Field(
+        description="Skills it teaches that the pathway needs (targets or prerequisites)."
+    )
     requirements_met_by: tuple[MetBy, ...] = ()
     hours: float
     cost: float
@@ -77,7 +81,9 @@ class Quality(_Contract):
     value: float
     optimal: bool
     bound: float | None = Field(default=None, description="Proven lower bound on the objective.")
-    gap: float | None = Field(default=None, description="Relative gap (value - bound) / value; 0 when optimal.")
+    gap: float | None = Field(
+        default=None, description="Relative gap (value - bound) / value; 0 when optimal."
+    )
     solver: str
     status: str
     seconds: float

@@ -1,0 +1,174 @@
+"""SkillGraph: the catalogue as a NetworkX graph of skills, credentials and occupations."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import cached_property
+
+import networkx as nx
+
+from graph.conditions import Leaf, leaves
+from graph.model import AllOf, Catalogue, Condition, Credential, Occupation, Skill, SkillCondition
+
+SKILL = "skill"
+CREDENTIAL = "credential"
+OCCUPATION = "occupation"
+
+
+class SkillGraph:
+    """A catalogue indexed for planning.
+
+    Nodes are ``(kind, id)`` pairs so that a skill and a credential may share an id without
+    clashing. Edges point from what comes first to what it enables:
+
+    - ``("skill", p) -> ("skill", s)`` with ``rel="prerequisite"``: p must be held before learning s;
+    - ``("credential", c) -> ("skill", s)`` with ``rel="teaches"``;
+    - ``leaf -> ("credential", c)`` with ``rel="requires"`` for every leaf of c's requirement tree;
+    - ``("skill", s) -> ("occupation", o)`` with ``rel="essential"`` or ``"optional"``;
+    - ``("credential", c) -> ("credential", p)`` with ``rel="stacks_into"``.
+
+    Examples
+    --------
+    >>> from graph.model import Catalogue, Credential, Skill, TaughtSkill
+    >>> cat = Catalogue(skills=(Skill(id="a", label="A"), Skill(id="b", label="B", prerequisites=("a",))),
+    ...     credentials=(Credential(id="c1", name="C1", provider="P", teaches=(TaughtSkill(skill="b"),)),))
+    >>> g = SkillGraph(cat)
+    >>> g.teachers("b")
+    ('c1',)
+    >>> g.effective_requirement("c1")
+    SkillCondition(skill='a')
+    """
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.skills: dict[str, Skill] = {}
+        self.credentials: dict[str, Credential] = {}
+        self.occupations: dict[str, Occupation] = {}
+        for s in catalogue.skills:
+            self.skills.setdefault(s.id, s)
+        for c in catalogue.credentials:
+            self.credentials.setdefault(c.id, c)
+        for o in catalogue.occupations:
+            self.occupations.setdefault(o.id, o)
+        teachers: dict[str, list[str]] = defaultdict(list)
+        for c in self.credentials.values():
+            for sid in dict.fromkeys(c.taught_skill_ids):
+                teachers[sid].append(c.id)
+        self._teachers = {s: tuple(sorted(cs)) for s, cs in teachers.items()}
+        self._aliases: dict[tuple[str, str], str] = {}
+        for kind, entries in (
+            (SKILL, self.skills.values()),
+            (CREDENTIAL, self.credentials.values()),
+            (OCCUPATION, self.occupations.values()),
+        ):
+            for e in entries:
+                for alt in e.alt_ids:
+                    self._aliases.setdefault((kind, alt), e.id)
+        self._effective: dict[str, Condition | None] = {}
+
+    @cached_property
+    def nx(self) -> nx.DiGraph:
+        """The NetworkX view (built on first use)."""
+        g = nx.DiGraph()
+        for s in self.skills.values():
+            g.add_node((SKILL, s.id), label=s.label)
+            for p in s.prerequisites:
+                g.add_edge((SKILL, p), (SKILL, s.id), rel="prerequisite")
+        for c in self.credentials.values():
+            g.add_node((CREDENTIAL, c.id), label=c.name)
+            for sid in c.taught_skill_ids:
+                g.add_edge((CREDENTIAL, c.id), (SKILL, sid), rel="teaches")
+            for leaf in leaves(c.requires):
+                g.add_edge(leaf, (CREDENTIAL, c.id), rel="requires")
+            for big in c.stacks_into:
+                g.add_edge((CREDENTIAL, c.id), (CREDENTIAL, big), rel="stacks_into")
+        for o in self.occupations.values():
+            g.add_node((OCCUPATION, o.id), label=o.label)
+            for sid in o.essential_skills:
+                g.add_edge((SKILL, sid), (OCCUPATION, o.id), rel="essential")
+            for sid in o.optional_skills:
+                if not g.has_edge((SKILL, sid), (OCCUPATION, o.id)):
+                    g.add_edge((SKILL, sid), (OCCUPATION, o.id), rel="optional")
+        return g
+
+    def teachers(self, skill_id: str) -> tuple[str, ...]:
+        """Ids of the credentials that teach ``skill_id``, sorted."""
+        return self._teachers.get(skill_id, ())
+
+    def resolve(self, kind: str, ident: str) -> str | None:
+        """The canonical id for ``ident`` (an id or an alternative id such as a CTID), or None."""
+        table: dict[str, object] = {
+            SKILL: self.skills,
+            CREDENTIAL: self.credentials,
+            OCCUPATION: self.occupations,
+        }[kind]  # type: ignore[assignment]
+        if ident in table:
+            return ident
+        return self._aliases.get((kind, ident))
+
+    def implicit_prerequisites(self, credential_id: str) -> tuple[str, ...]:
+        """Prerequisite skills of the skills a credential teaches, minus those it teaches itself."""
+        c = self.credentials[credential_id]
+        taught = set(c.taught_skill_ids)
+        out: dict[str, None] = {}
+        for sid in c.taught_skill_ids:
+            skill = self.skills.get(sid)
+            if skill is None:
+                continue
+            for p in skill.prerequisites:
+                if p not in taught:
+                    out[p] = None
+        return tuple(out)
+
+    def effective_requirement(self, credential_id: str) -> Condition | None:
+        """The credential's own requirement tree AND its implicit skill prerequisites."""
+        if credential_id in self._effective:
+            return self._effective[credential_id]
+        c = self.credentials[credential_id]
+        implicit = [SkillCondition(skill=p) for p in self.implicit_prerequisites(credential_id)]
+        result: Condition | None
+        if not implicit:
+            result = c.requires
+        elif c.requires is None and len(implicit) == 1:
+            result = implicit[0]
+        else:
+            parts: list[Condition] = ([c.requires] if c.requires is not None else []) + list(implicit)
+            result = AllOf(all_of=tuple(parts))
+        self._effective[credential_id] = result
+        return result
+
+    def requirement_leaves(self, credential_id: str) -> list[Leaf]:
+        """Every leaf of the credential's effective requirement."""
+        return leaves(self.effective_requirement(credential_id))
+
+    def label(self, leaf: Leaf) -> str:
+        """A readable name for a skill, credential or occupation id."""
+        kind, ident = leaf
+        if kind == SKILL and ident in self.skills:
+            return self.skills[ident].label
+        if kind == CREDENTIAL and ident in self.credentials:
+            return self.credentials[ident].name
+        if kind == OCCUPATION and ident in self.occupations:
+            return self.occupations[ident].label
+        return ident
+
+    def held_skills(self, held: Iterable[str]) -> tuple[set[str], set[str], dict[str, str]]:
+        """Split held ids into (credentials, skills); skills include those held credentials teach.
+
+        The third value maps each skill granted by a held credential to that credential.
+        """
+        creds: set[str] = set()
+        direct: set[str] = set()
+        for ident in held:
+            cid = self.resolve(CREDENTIAL, ident)
+            if cid is not None:
+                creds.add(cid)
+            else:
+                direct.add(self.resolve(SKILL, ident) or ident)
+        via: dict[str, str] = {}
+        for cid in sorted(creds):
+            for sid in self.credentials[cid].taught_skill_ids:
+                if sid not in direct:
+                    via.setdefault(sid, cid)
+        return creds, direct | set(via), via

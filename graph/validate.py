@@ -1,0 +1,179 @@
+"""Catalogue validation: every problem with its location, never just the first."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from graph.algorithms import attainable, dependency_cycles, skill_prerequisite_cycles
+from graph.conditions import Leaf, leaves
+from graph.skillgraph import CREDENTIAL, SKILL, SkillGraph
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a catalogue: what, where (a JSON pointer into the catalogue), how to fix."""
+
+    code: str
+    severity: str
+    pointer: str
+    message: str
+    fix: str
+    nodes: tuple[str, ...] = field(default=())
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.pointer}: {self.message} (fix: {self.fix})"
+
+
+def validate(g: SkillGraph) -> list[Problem]:
+    """Every problem in the catalogue: duplicate ids, unknown references, cycles, unsatisfiable credentials.
+
+    Errors make plans impossible or wrong; warnings are worth fixing but planning still works.
+
+    Examples
+    --------
+    >>> from graph.model import Catalogue, Credential, Skill, TaughtSkill
+    >>> cat = Catalogue(skills=(Skill(id="a", label="A", prerequisites=("b",)),
+    ...     Skill(id="b", label="B", prerequisites=("a",))),
+    ...     credentials=(Credential(id="c", name="C", provider="P", teaches=(TaughtSkill(skill="x"), TaughtSkill(skill="a"))),))
+    >>> for p in validate(SkillGraph(cat)):
+    ...     print(p.code, p.pointer)
+    unknown_reference /credentials/0/teaches/0/skill
+    prerequisite_cycle /skills/0/prerequisites
+    unsatisfiable /credentials/0
+    """
+    cat = g.catalogue
+    problems: list[Problem] = []
+    problems += _duplicates(g)
+    problems += _unknown_references(g)
+    index = {s.id: i for i, s in reversed(list(enumerate(cat.skills)))}
+    for cycle in skill_prerequisite_cycles(g):
+        shown = " -> ".join([*cycle, cycle[0]])
+        problems.append(
+            Problem(
+                "prerequisite_cycle",
+                ERROR,
+                f"/skills/{index[cycle[0]]}/prerequisites",
+                f"skill prerequisites form a cycle: {shown}",
+                "remove one prerequisite link on the cycle",
+                tuple(cycle),
+            )
+        )
+    problems += _unsatisfiable(g)
+    return problems
+
+
+def _duplicates(g: SkillGraph) -> list[Problem]:
+    cat = g.catalogue
+    out = []
+    for section, entries in (
+        ("skills", cat.skills),
+        ("credentials", cat.credentials),
+        ("occupations", cat.occupations),
+    ):
+        counts = Counter(e.id for e in entries)
+        seen: set[str] = set()
+        for i, e in enumerate(entries):
+            if counts[e.id] > 1 and e.id in seen:
+                out.append(
+                    Problem(
+                        "duplicate_id",
+                        ERROR,
+                        f"/{section}/{i}/id",
+                        f"id {e.id!r} is used by {counts[e.id]} {section}; only the first is used",
+                        "give each entry its own id",
+                        (e.id,),
+                    )
+                )
+            seen.add(e.id)
+    clash = set(g.skills) & set(g.credentials)
+    for ident in sorted(clash):
+        i = next(i for i, c in enumerate(cat.credentials) if c.id == ident)
+        out.append(
+            Problem(
+                "ambiguous_id",
+                WARNING,
+                f"/credentials/{i}/id",
+                f"id {ident!r} names both a skill and a credential; --have {ident} means the credential",
+                "use distinct ids for skills and credentials",
+                (ident,),
+            )
+        )
+    return out
+
+
+def _unknown_references(g: SkillGraph) -> list[Problem]:
+    cat = g.catalogue
+    out: list[Problem] = []
+
+    def unknown(pointer: str, kind: str, ident: str, severity: str = ERROR) -> None:
+        table = g.skills if kind == SKILL else g.credentials
+        if ident not in table:
+            out.append(
+                Problem(
+                    "unknown_reference",
+                    severity,
+                    pointer,
+                    f"refers to unknown {kind} {ident!r}",
+                    f"define {kind} {ident!r} in a catalogue file, or correct the id",
+                    (ident,),
+                )
+            )
+
+    for i, s in enumerate(cat.skills):
+        for j, p in enumerate(s.prerequisites):
+            unknown(f"/skills/{i}/prerequisites/{j}", SKILL, p)
+        for j, b in enumerate(s.broader):
+            unknown(f"/skills/{i}/broader/{j}", SKILL, b, WARNING)
+    for i, c in enumerate(cat.credentials):
+        for j, t in enumerate(c.teaches):
+            unknown(f"/credentials/{i}/teaches/{j}/skill", SKILL, t.skill)
+        for kind, ident in leaves(c.requires):
+            unknown(f"/credentials/{i}/requires", kind, ident)
+        for j, big in enumerate(c.stacks_into):
+            unknown(f"/credentials/{i}/stacks_into/{j}", CREDENTIAL, big, WARNING)
+    for i, o in enumerate(cat.occupations):
+        for j, s in enumerate(o.essential_skills):
+            unknown(f"/occupations/{i}/essential_skills/{j}", SKILL, s)
+        for j, s in enumerate(o.optional_skills):
+            unknown(f"/occupations/{i}/optional_skills/{j}", SKILL, s)
+    return out
+
+
+def _unsatisfiable(g: SkillGraph) -> list[Problem]:
+    """Credentials nothing in the catalogue lets anyone start, with the reason."""
+    reach = attainable(g)
+    blocked = [c for c in g.credentials if c not in reach.credentials]
+    if not blocked:
+        return []
+    blocked_nodes: set[Leaf] = {(CREDENTIAL, c) for c in blocked}
+    blocked_nodes |= {(SKILL, s) for s in g.skills if s not in reach.skills}
+    cycle_of: dict[str, list[Leaf]] = {}
+    for cycle in dependency_cycles(g, blocked_nodes):
+        for kind, ident in cycle:
+            if kind == CREDENTIAL:
+                cycle_of.setdefault(ident, cycle)
+    position = {c.id: i for i, c in reversed(list(enumerate(g.catalogue.credentials)))}
+    out = []
+    for cid in sorted(blocked, key=lambda c: position[c]):
+        missing = [
+            leaf
+            for leaf in g.requirement_leaves(cid)
+            if leaf[1] not in (reach.skills if leaf[0] == SKILL else reach.credentials)
+        ]
+        if cid in cycle_of:
+            cycle = cycle_of[cid]
+            shown = " -> ".join(f"{k} {i}" for k, i in [*cycle, cycle[0]])
+            message = f"can never start: its requirements depend on itself ({shown})"
+            fix = "break the cycle by removing one requirement or prerequisite on it"
+            nodes = tuple(i for _, i in cycle)
+        else:
+            names = ", ".join(f"{k} {i}" for k, i in missing)
+            message = f"no credential in the catalogue can satisfy its requirements; unmet: {names}"
+            fix = "add credentials that teach the unmet skills, or relax the requirement (learners who hold them can still take it)"
+            nodes = tuple(i for _, i in missing)
+        out.append(Problem("unsatisfiable", ERROR, f"/credentials/{position[cid]}", message, fix, nodes))
+    return out

@@ -1,0 +1,130 @@
+"""Turn a chosen set of credentials into an ordered, staged, explained Pathway."""
+
+from __future__ import annotations
+
+import math
+
+from graph.algorithms import order_credentials, stages
+from graph.conditions import Leaf
+from graph.errors import PlanVerificationError
+from graph.skillgraph import CREDENTIAL, SKILL
+from recommender.plan import MetBy, Quality, Step, Uncovered, Verification
+from recommender.problem import PlanProblem
+
+PENDING = Verification(valid=False, checks=(), problems=("not verified yet",))
+
+
+def build_steps(p: PlanProblem, chosen: frozenset[str]) -> tuple[Step, ...]:
+    """Order ``chosen`` (stable: by stage, then hours, then id) and say what meets each requirement."""
+    g = p.g
+    order, stuck = order_credentials(
+        g, chosen, p.held_credentials, p.held_skills, key=lambda c: (g.credentials[c].hours or 0.0, c)
+    )
+    if stuck:
+        raise PlanVerificationError("chosen credentials cannot be ordered", problems=stuck)
+    staged = stages(g, order, p.held_credentials, p.held_skills)
+    order.sort(key=lambda c: staged[c][0])
+    position = {c: i + 1 for i, c in enumerate(order)}
+    needed = _needed_skills(p, order, staged)
+    hpw = p.profile.constraints.hours_per_week
+    steps = []
+    elapsed = 0.0
+    for cid in order:
+        cred = g.credentials[cid]
+        stage, used = staged[cid]
+        met = tuple(_met_by(p, leaf, position, order) for leaf in used)
+        hours = float(cred.hours or 0.0)
+        start_week = end_week = None
+        if hpw:
+            start_week = int(elapsed // hpw) + 1
+            elapsed += hours
+            end_week = max(start_week, math.ceil(elapsed / hpw))
+        steps.append(
+            Step(
+                index=position[cid],
+                stage=stage,
+                credential_id=cid,
+                name=cred.name,
+                provider=cred.provider,
+                kind=cred.kind.value,
+                teaches=tuple(s for s in dict.fromkeys(cred.taught_skill_ids) if s in needed),
+                requirements_met_by=met,
+                hours=hours,
+                cost=float(cred.cost),
+                currency=cred.currency,
+                start_week=start_week,
+                end_week=end_week,
+                url=cred.url,
+            )
+        )
+    return tuple(steps)
+
+
+def _needed_skills(p: PlanProblem, order: list[str], staged: dict[str, tuple[int, list[Leaf]]]) -> set[str]:
+    needed = {t.id for t in p.targets if t.kind == SKILL}
+    for cid in order:
+        needed.update(i for k, i in staged[cid][1] if k == SKILL)
+    return needed
+
+
+def _met_by(p: PlanProblem, leaf: Leaf, position: dict[str, int], order: list[str]) -> MetBy:
+    kind, ident = leaf
+    if kind == CREDENTIAL:
+        if ident in p.held_credentials:
+            return MetBy(requirement=ident, kind=kind, source="held")
+        return MetBy(requirement=ident, kind=kind, source="step", step=position[ident])
+    if ident in p.held_skills:
+        return MetBy(requirement=ident, kind=kind, source="held", via=p.granted_via.get(ident))
+    provider = next(c for c in order if ident in p.g.credentials[c].taught_skill_ids)
+    return MetBy(requirement=ident, kind=kind, source="step", step=position[provider])
+
+
+def totals(p: PlanProblem, steps: tuple[Step, ...]) -> tuple[float, float, int | None]:
+    """Total hours, total cost and (with hours per week) total weeks."""
+    hours = round(sum(s.hours for s in steps), 6)
+    cost = round(sum(s.cost for s in steps), 6)
+    weeks = max((s.end_week or 0 for s in steps), default=0) if p.profile.constraints.hours_per_week else None
+    return hours, cost, weeks
+
+
+def objective_value(p: PlanProblem, steps: tuple[Step, ...]) -> float:
+    hours, cost, _ = totals(p, steps)
+    return hours if p.profile.objective.value == "hours" else cost
+
+
+def covered_targets(p: PlanProblem, steps: tuple[Step, ...]) -> tuple[str, ...]:
+    """Targets reached: held already, or taught / earned by a step."""
+    taught = {s for st in steps for s in p.g.credentials[st.credential_id].taught_skill_ids}
+    earned = {st.credential_id for st in steps}
+    out = []
+    for t in p.targets:
+        if (t.kind == SKILL and (t.id in p.held_skills or t.id in taught)) or (t.kind == CREDENTIAL and (t.id in p.held_credentials or t.id in earned)):
+            out.append(t.id)
+    return tuple(out)
+
+
+def explanation(
+    p: PlanProblem, steps: tuple[Step, ...], quality: Quality, uncovered: tuple[Uncovered, ...]
+) -> tuple[str, ...]:
+    """Plain-language notes: what the plan reaches, why it is this short, what it leaves out."""
+    g = p.g
+    notes = []
+    unit = "hours" if quality.objective == "hours" else "cost"
+    if steps:
+        notes.append(
+            f"{len(steps)} credential(s) in {max(s.stage for s in steps)} stage(s) reach "
+            f"{len(covered_targets(p, steps)) - len(p.already_held)} target(s)."
+        )
+    if quality.optimal:
+        notes.append(f"Proven optimal: no valid plan reaching the same targets has lower total {unit}.")
+    elif quality.bound is not None:
+        notes.append(
+            f"Best plan found within the time limit; no valid plan can have total {unit} below "
+            f"{quality.bound:g} (gap {100 * (quality.gap or 0):.1f}%)."
+        )
+    if p.already_held:
+        held = ", ".join(g.label((t.kind, t.id)) for t in p.already_held)
+        notes.append(f"Already held: {held}.")
+    for u in uncovered:
+        notes.append(f"Not covered: {g.label((u.kind, u.target))}: {u.detail}.")
+    return tuple(notes)

@@ -1,0 +1,191 @@
+"""The Planner interface and the built-in planners: exact (MILP via HiGHS) and greedy."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from graph.algorithms import order_credentials
+from recommender.greedy import greedy_within_budget
+from recommender.milp import PathwayMILP, Solution
+from recommender.plan import Quality, Uncovered, UncoveredReason
+from recommender.problem import PlanProblem
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What a planner proposes: the credentials to take, how good that is, and what it leaves out."""
+
+    chosen: frozenset[str]
+    quality: Quality
+    uncovered: tuple[Uncovered, ...] = ()
+    alternatives: tuple[frozenset[str], ...] = field(default=())
+
+
+class Planner(Protocol):
+    """Anything that proposes a selection of credentials for a prepared problem.
+
+    The service orders, explains and verifies every proposal, whoever made it.
+    """
+
+    name: str
+
+    def propose(self, p: PlanProblem, *, alternatives: int = 0, time_limit: float = 20.0) -> Proposal: ...
+
+
+def _quality(p: PlanProblem, sol: Solution, solver: str) -> Quality:
+    return Quality(
+        objective=p.profile.objective.value,
+        value=sol.value or 0.0,
+        optimal=sol.optimal,
+        bound=sol.bound,
+        gap=sol.gap,
+        solver=solver,
+        status=sol.status,
+        seconds=round(sol.seconds, 4),
+    )
+
+
+class ExactPlanner:
+    """Optimal selection by mixed-integer programming (HiGHS), ordered afterwards.
+
+    The fast model ignores order; if its optimum cannot be ordered (choices that only work as a
+    cycle) the ordered model is solved instead. Budgets that cannot cover every target lead to the
+    plan that covers the most targets, cheapest among those, and the rest are reported over budget.
+    """
+
+    name = "exact"
+
+    def propose(self, p: PlanProblem, *, alternatives: int = 0, time_limit: float = 20.0) -> Proposal:
+        deadline = time.perf_counter() + time_limit
+        c = p.profile.constraints
+        budgets = {"max_hours": c.max_hours, "max_cost": c.max_cost}
+        required = p.coverable
+        if not required:
+            return Proposal(
+                frozenset(),
+                _quality(p, Solution(frozenset(), 0.0, 0.0, 0.0, "nothing to plan", True, 0.0), "none"),
+            )
+        model = PathwayMILP(p)
+        sol, model = self._solve(p, model, deadline, required=required, **budgets)
+        uncovered: tuple[Uncovered, ...] = ()
+        if (
+            sol.chosen is None
+            and sol.status == "infeasible"
+            and (c.max_hours is not None or c.max_cost is not None)
+        ):
+            sol, model, uncovered = self._partial(p, model, deadline, budgets)
+        if sol.chosen is None:
+            return self._fallback(p, sol, deadline)
+        found = [sol.chosen]
+        for _ in range(alternatives):
+            if time.perf_counter() >= deadline:
+                break
+            kwargs = (
+                {"required": required, **budgets} if not uncovered else self._partial_kwargs(p, sol, budgets)
+            )
+            alt, model = self._solve(p, model, deadline, forbid=tuple(found), **kwargs)
+            if alt.chosen is None:
+                break
+            found.append(alt.chosen)
+        return Proposal(sol.chosen, _quality(p, sol, "highs"), uncovered, tuple(found[1:]))
+
+    def _solve(
+        self, p: PlanProblem, model: PathwayMILP, deadline: float, **kwargs: object
+    ) -> tuple[Solution, PathwayMILP]:
+        """Solve, switching to the ordered model if the selection cannot be put in order."""
+        remaining = max(0.05, deadline - time.perf_counter())
+        sol = model.solve(time_limit=remaining, **kwargs)  # type: ignore[arg-type]
+        if sol.chosen is not None and not model.ordered:
+            _, stuck = order_credentials(p.g, sol.chosen, p.held_credentials, p.held_skills)
+            if stuck:
+                model = PathwayMILP(p, ordered=True)
+                remaining = max(0.05, deadline - time.perf_counter())
+                sol = model.solve(time_limit=remaining, **kwargs)  # type: ignore[arg-type]
+        return sol, model
+
+    def _partial_kwargs(
+        self, p: PlanProblem, sol: Solution, budgets: dict[str, float | None]
+    ) -> dict[str, object]:
+        return {"required": (), "optional": p.coverable, "min_covered": len(sol.covered), **budgets}
+
+    def _partial(
+        self, p: PlanProblem, model: PathwayMILP, deadline: float, budgets: dict[str, float | None]
+    ) -> tuple[Solution, PathwayMILP, tuple[Uncovered, ...]]:
+        """Budgets too small for every target: cover as many as fit, then minimise the objective."""
+        most, model = self._solve(
+            p, model, deadline, required=(), optional=p.coverable, maximise_coverage=True, **budgets
+        )
+        k = len(most.covered) if most.chosen is not None else 0
+        sol, model = self._solve(
+            p, model, deadline, required=(), optional=p.coverable, min_covered=k, **budgets
+        )
+        full, _ = self._solve(p, PathwayMILP(p), deadline, required=p.coverable)
+        need = ""
+        if full.chosen is not None:
+            hours = sum(p.g.credentials[c].hours or 0.0 for c in full.chosen)
+            cost = sum(p.g.credentials[c].cost for c in full.chosen)
+            need = (
+                f" (the {p.profile.objective.value}-optimal plan covering every target needs "
+                f"{hours:g} hours and costs {cost:g})"
+            )
+        limits = ", ".join(f"{k.replace('_', ' ')} {v:g}" for k, v in budgets.items() if v is not None)
+        covered = sol.covered if sol.chosen is not None else frozenset()
+        left = tuple(
+            Uncovered(
+                target=t.id,
+                kind=t.kind,
+                reason=UncoveredReason.over_budget,
+                detail=f"reaching it as well does not fit within {limits}{need}",
+            )
+            for t in p.coverable
+            if t not in covered
+        )
+        return sol, model, left
+
+    def _fallback(self, p: PlanProblem, sol: Solution, deadline: float) -> Proposal:
+        """No solution within the time limit: the greedy plan, with the solver's bound."""
+        chosen, left = greedy_within_budget(p)
+        value = sum(p.weight(c) for c in chosen)
+        bound = sol.bound
+        gap = (value - bound) / value if bound is not None and value else None
+        q = Quality(
+            objective=p.profile.objective.value,
+            value=value,
+            optimal=False,
+            bound=bound,
+            gap=gap,
+            solver="greedy (time limit reached before HiGHS found a plan)",
+            status=sol.status,
+            seconds=round(sol.seconds, 4),
+        )
+        return Proposal(chosen, q, left)
+
+
+class GreedyPlanner:
+    """Cheapest-estimate planner: fast and valid, but not optimal. The benchmark baseline."""
+
+    name = "greedy"
+
+    def propose(self, p: PlanProblem, *, alternatives: int = 0, time_limit: float = 20.0) -> Proposal:
+        started = time.perf_counter()
+        chosen, left = greedy_within_budget(p)
+        value = sum(p.weight(c) for c in chosen)
+        q = Quality(
+            objective=p.profile.objective.value,
+            value=value,
+            optimal=False,
+            bound=None,
+            gap=None,
+            solver="greedy",
+            status="heuristic",
+            seconds=round(time.perf_counter() - started, 4),
+        )
+        return Proposal(chosen, q, left)
+
+
+PLANNERS: dict[str, type[ExactPlanner] | type[GreedyPlanner]] = {
+    "exact": ExactPlanner,
+    "greedy": GreedyPlanner,
+}

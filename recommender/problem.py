@@ -1,0 +1,240 @@
+"""A planning request resolved against the catalogue: held items, allowed credentials, reachable targets."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from graph.algorithms import Attainable, attainable, dependency_cycles, requirement_closure
+from graph.errors import RequestError
+from graph.skillgraph import CREDENTIAL, OCCUPATION, SKILL, SkillGraph
+from recommender.plan import Uncovered, UncoveredReason
+from recommender.profile import Constraints, LearnerProfile, Objective
+
+
+@dataclass(frozen=True)
+class Target:
+    """One thing the learner wants: a skill or a credential id (canonical)."""
+
+    kind: str
+    id: str
+
+
+@dataclass
+class PlanProblem:
+    """Everything a planner needs, computed once per request and shared by every planner."""
+
+    g: SkillGraph
+    profile: LearnerProfile
+    targets: tuple[Target, ...]
+    held_credentials: frozenset[str]
+    held_skills: frozenset[str]
+    granted_via: dict[str, str]
+    allowed_set: frozenset[str]
+    reach: Attainable
+    already_held: tuple[Target, ...] = ()
+    coverable: tuple[Target, ...] = ()
+    uncovered: list[Uncovered] = field(default_factory=list)
+
+    def allowed(self, credential_id: str) -> bool:
+        """Whether the learner's constraints allow taking this credential at all."""
+        return credential_id in self.allowed_set
+
+    def weight(self, credential_id: str) -> float:
+        """The credential's contribution to the objective."""
+        cred = self.g.credentials[credential_id]
+        return (cred.hours or 0.0) if self.profile.objective == Objective.hours else cred.cost
+
+    @cached_property
+    def candidates(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Reachable credentials and not-held skills that reaching the coverable targets could involve."""
+        creds, skills = requirement_closure(
+            self.g,
+            skills=[t.id for t in self.coverable if t.kind == SKILL],
+            credentials=[t.id for t in self.coverable if t.kind == CREDENTIAL],
+            allowed=lambda c: c in self.reach.credentials and c not in self.held_credentials,
+            held_skills=self.held_skills,
+            held_credentials=self.held_credentials,
+        )
+        return creds, frozenset(s for s in skills if s in self.reach.skills)
+
+
+def allowed_credentials(g: SkillGraph, c: Constraints) -> frozenset[str]:
+    """Credentials the constraints allow on their own: provider, delivery, per-item hours and cost."""
+    excluded_providers = {p.casefold() for p in c.exclude_providers}
+    excluded = set(c.exclude_credentials)
+    delivery = set(c.delivery)
+    ok = set()
+    for cred in g.credentials.values():
+        if cred.id in excluded or cred.provider.casefold() in excluded_providers:
+            continue
+        if delivery and cred.delivery is not None and cred.delivery not in delivery:
+            continue
+        if c.max_hours is not None and (cred.hours or 0) > c.max_hours:
+            continue
+        if c.max_cost is not None and cred.cost > c.max_cost:
+            continue
+        ok.add(cred.id)
+    return frozenset(ok)
+
+
+def prepare(g: SkillGraph, profile: LearnerProfile) -> PlanProblem:
+    """Resolve ids, split held items, find what is reachable and explain every unreachable target.
+
+    Raises RequestError for ids the catalogue does not know (with close matches) or no targets.
+    """
+    targets = _resolve_targets(g, profile)
+    unknown_have = [
+        h
+        for h in profile.have
+        if g.resolve(CREDENTIAL, h) is None and g.resolve(SKILL, h) is None and not g.teachers(h)
+    ]
+    if unknown_have:
+        raise RequestError(
+            "unknown held item(s): " + ", ".join(unknown_have),
+            where="--have",
+            fix=_suggest(g, unknown_have[0], (SKILL, CREDENTIAL)),
+        )
+    held_c, held_s, via = g.held_skills(profile.have)
+    allowed = allowed_credentials(g, profile.constraints)
+    problem = PlanProblem(
+        g=g,
+        profile=profile,
+        targets=targets,
+        held_credentials=frozenset(held_c),
+        held_skills=frozenset(held_s),
+        granted_via=via,
+        allowed_set=allowed,
+        reach=attainable(g, held_c, held_s, allowed=allowed.__contains__),
+    )
+    held, coverable = [], []
+    for t in targets:
+        if (t.kind == SKILL and t.id in held_s) or (t.kind == CREDENTIAL and t.id in held_c):
+            held.append(t)
+        elif (t.kind == SKILL and t.id in problem.reach.skills) or (
+            t.kind == CREDENTIAL and t.id in problem.reach.credentials
+        ):
+            coverable.append(t)
+        else:
+            problem.uncovered.append(_why_unreachable(problem, t))
+    problem.already_held = tuple(held)
+    problem.coverable = tuple(coverable)
+    return problem
+
+
+def _resolve_targets(g: SkillGraph, profile: LearnerProfile) -> tuple[Target, ...]:
+    t = profile.targets
+    if t.empty:
+        raise RequestError(
+            "no target given",
+            where="targets",
+            fix="name at least one --target-skill, --target-credential or --occupation",
+        )
+    out: list[Target] = []
+    for ident in t.skills:
+        sid = g.resolve(SKILL, ident) or (ident if g.teachers(ident) else None)
+        if sid is None:
+            raise RequestError(
+                f"unknown skill {ident!r}", where="--target-skill", fix=_suggest(g, ident, (SKILL,))
+            )
+        out.append(Target(SKILL, sid))
+    for ident in t.credentials:
+        cid = g.resolve(CREDENTIAL, ident)
+        if cid is None:
+            raise RequestError(
+                f"unknown credential {ident!r}",
+                where="--target-credential",
+                fix=_suggest(g, ident, (CREDENTIAL,)),
+            )
+        out.append(Target(CREDENTIAL, cid))
+    if t.occupation is not None:
+        oid = g.resolve(OCCUPATION, t.occupation)
+        if oid is None:
+            raise RequestError(
+                f"unknown occupation {t.occupation!r}",
+                where="--occupation",
+                fix=_suggest(g, t.occupation, (OCCUPATION,)),
+            )
+        occ = g.occupations[oid]
+        skills = occ.essential_skills + (occ.optional_skills if t.include_optional_skills else ())
+        out.extend(Target(SKILL, s) for s in skills)
+    return tuple(dict.fromkeys(out))
+
+
+def _suggest(g: SkillGraph, ident: str, kinds: tuple[str, ...]) -> str:
+    """A fix hint naming the closest known ids or labels."""
+    names: dict[str, str] = {}
+    for kind in kinds:
+        table = {SKILL: g.skills, CREDENTIAL: g.credentials, OCCUPATION: g.occupations}[kind]
+        for key in table:
+            names[key] = key
+            names[g.label((kind, key)).casefold()] = key
+    close = difflib.get_close_matches(ident.casefold(), list(names), n=3, cutoff=0.6)
+    hint = "check the id; `credpath search TEXT` finds ids by name"
+    if close:
+        return f"did you mean {', '.join(repr(names[c]) for c in dict.fromkeys(close))}? Otherwise {hint}"
+    return hint
+
+
+def _why_unreachable(problem: PlanProblem, t: Target) -> Uncovered:
+    g = problem.g
+    label = g.label((t.kind, t.id))
+    if t.kind == SKILL:
+        teachers = g.teachers(t.id)
+        if not teachers:
+            return Uncovered(
+                target=t.id,
+                kind=t.kind,
+                reason=UncoveredReason.nothing_teaches,
+                detail=f"no credential in the catalogue teaches {label!r}",
+            )
+        if not any(problem.allowed(c) for c in teachers):
+            return Uncovered(
+                target=t.id,
+                kind=t.kind,
+                reason=UncoveredReason.excluded_by_constraints,
+                detail=f"every credential that teaches {label!r} is excluded by your constraints "
+                f"(provider, delivery, per-item hours or cost): {', '.join(teachers)}",
+            )
+    elif not problem.allowed(t.id):
+        return Uncovered(
+            target=t.id,
+            kind=t.kind,
+            reason=UncoveredReason.excluded_by_constraints,
+            detail=f"{label!r} is excluded by your constraints (provider, delivery, hours or cost)",
+        )
+    creds, skills = requirement_closure(
+        g,
+        skills=[t.id] if t.kind == SKILL else [],
+        credentials=[t.id] if t.kind == CREDENTIAL else [],
+        allowed=problem.allowed,
+        held_skills=problem.held_skills,
+        held_credentials=problem.held_credentials,
+    )
+    blocked = {(CREDENTIAL, c) for c in creds if c not in problem.reach.credentials}
+    blocked |= {(SKILL, s) for s in skills if s not in problem.reach.skills}
+    cycles = dependency_cycles(g, blocked)
+    if cycles:
+        cycle = tuple(i for _, i in cycles[0])
+        shown = " -> ".join(g.label(n) for n in [*cycles[0], cycles[0][0]])
+        return Uncovered(
+            target=t.id,
+            kind=t.kind,
+            reason=UncoveredReason.prerequisite_cycle,
+            detail=f"{label!r} is blocked by a prerequisite cycle: {shown}",
+            cycle=cycle,
+        )
+    unmet = sorted(
+        ident
+        for kind, ident in blocked
+        if kind == SKILL and not any(problem.allowed(c) for c in g.teachers(ident))
+    )
+    return Uncovered(
+        target=t.id,
+        kind=t.kind,
+        reason=UncoveredReason.unsatisfiable_prerequisites,
+        detail=f"{label!r} needs prerequisites that nothing available teaches: "
+        + (", ".join(g.label((SKILL, s)) for s in unmet) or "see `credpath validate`"),
+        unmet=tuple(unmet),
+    )

@@ -1,0 +1,92 @@
+"""Render a Pathway for people: Markdown for the CLI, the web app and exports."""
+
+from __future__ import annotations
+
+from graph.skillgraph import SkillGraph
+from recommender.plan import Pathway
+
+
+def _money(value: float, currency: str) -> str:
+    return f"{value:,.2f} {currency}" if value else "free"
+
+
+def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
+    """A readable plan: the ordered table, totals, what is not covered and why, and its proof status."""
+    lines = ["# Your pathway", ""]
+    q = pathway.quality
+    status = "optimal" if pathway.optimal else f"best found, gap {100 * (q.gap or 0):.1f}%"
+    lines.append(
+        f"**{len(pathway.steps)} step(s)** · **{pathway.total_hours:g} hours** · "
+        f"**{_money(pathway.total_cost, pathway.currency)}**"
+        + (f" · **{pathway.total_weeks} week(s)**" if pathway.total_weeks else "")
+        + f" · minimising {q.objective} ({status}) · planner: {pathway.planner}"
+    )
+    lines.append("")
+    if pathway.steps:
+        weeks = any(s.start_week for s in pathway.steps)
+        head = "| # | Stage | Credential | Provider | Hours | Cost | Teaches | Requires (met by) |"
+        sep = "|---|---|---|---|---|---|---|---|"
+        if weeks:
+            head += " Weeks |"
+            sep += "---|"
+        lines += [head, sep]
+        for s in pathway.steps:
+            teaches = ", ".join(g.label(("skill", x)) for x in s.teaches) or "—"
+            met = (
+                "; ".join(
+                    f"{g.label((m.kind, m.requirement))} ({'held' if m.source == 'held' else f'step {m.step}'})"
+                    for m in s.requirements_met_by
+                )
+                or "—"
+            )
+            name = f"[{s.name}]({s.url})" if s.url else s.name
+            row = (
+                f"| {s.index} | {s.stage} | {name} | {s.provider} | {s.hours:g} | "
+                f"{_money(s.cost, s.currency)} | {teaches} | {met} |"
+            )
+            if weeks:
+                row += f" {s.start_week}–{s.end_week} |"
+            lines.append(row)
+        lines.append("")
+    else:
+        lines += ["No credentials to take.", ""]
+    if pathway.covered:
+        lines.append(
+            "**Covered:** "
+            + ", ".join(
+                g.label(("skill", c)) if c in g.skills else g.label(("credential", c))
+                for c in pathway.covered
+            )
+        )
+        lines.append("")
+    if pathway.uncovered:
+        lines.append("## Not covered")
+        lines.append("")
+        for u in pathway.uncovered:
+            lines.append(f"- **{g.label((u.kind, u.target))}** ({u.reason.value}): {u.detail}")
+        lines.append("")
+    if pathway.alternatives:
+        lines.append("## Alternatives")
+        lines.append("")
+        for i, a in enumerate(pathway.alternatives, start=1):
+            diff = []
+            if a.added:
+                diff.append("adds " + ", ".join(g.label(("credential", c)) for c in a.added))
+            if a.removed:
+                diff.append("drops " + ", ".join(g.label(("credential", c)) for c in a.removed))
+            lines.append(
+                f"{i}. {len(a.steps)} step(s), {a.total_hours:g} hours, {_money(a.total_cost, pathway.currency)}: "
+                + "; ".join(diff)
+            )
+        lines.append("")
+    lines.append("## Why this plan")
+    lines.append("")
+    lines += [f"- {n}" for n in pathway.explanation]
+    v = pathway.verification
+    lines.append(
+        f"- Verified: {len(v.checks)} checks passed (every credential exists, every prerequisite comes first, "
+        "every constraint holds)."
+        if v.valid
+        else f"- Verification FAILED: {'; '.join(v.problems)}"
+    )
+    return "\n".join(lines) + "\n"
