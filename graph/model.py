@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from enum import Enum
-from typing import Annotated, Literal, Union
+from enum import StrEnum
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -58,7 +58,7 @@ class AtLeast(StrictModel):
         return self
 
 
-Condition = Union[SkillCondition, CredentialCondition, AllOf, AnyOf, AtLeast]
+Condition = SkillCondition | CredentialCondition | AllOf | AnyOf | AtLeast
 
 AllOf.model_rebuild()
 AnyOf.model_rebuild()
@@ -90,7 +90,7 @@ def iter_leaves(condition: Condition) -> Iterator[SkillCondition | CredentialCon
             stack.extend(reversed(condition_children(node)))
 
 
-class CredentialKind(str, Enum):
+class CredentialKind(StrEnum):
     """What sort of credential an entry is."""
 
     badge = "badge"
@@ -103,7 +103,7 @@ class CredentialKind(str, Enum):
     other = "other"
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     """Difficulty level as catalogues commonly state it."""
 
     beginner = "beginner"
@@ -112,7 +112,7 @@ class Level(str, Enum):
     mixed = "mixed"
 
 
-class Delivery(str, Enum):
+class Delivery(StrEnum):
     """How a credential is delivered."""
 
     online = "online"
@@ -126,9 +126,7 @@ class Skill(StrictModel):
     id: Id
     label: str = Field(min_length=1)
     alt_labels: tuple[str, ...] = ()
-    alt_ids: tuple[Id, ...] = Field(
-        default=(), description="Other ids accepted for this skill (e.g. a CTID)."
-    )
+    alt_ids: tuple[Id, ...] = Field(default=(), description="Other ids accepted for this skill (e.g. a CTID).")
     description: str = ""
     prerequisites: tuple[Id, ...] = Field(
         default=(), description="Skill ids that must be held before this skill can be learned."

@@ -38,7 +38,8 @@ def validate(g: SkillGraph) -> list[Problem]:
     >>> from graph.model import Catalogue, Credential, Skill, TaughtSkill
     >>> cat = Catalogue(skills=(Skill(id="a", label="A", prerequisites=("b",)),
     ...     Skill(id="b", label="B", prerequisites=("a",))),
-    ...     credentials=(Credential(id="c", name="C", provider="P", teaches=(TaughtSkill(skill="x"), TaughtSkill(skill="a"))),))
+    ...     credentials=(Credential(id="c", name="C", provider="P",
+    ...                             teaches=(TaughtSkill(skill="x"), TaughtSkill(skill="a"))),))
     >>> for p in validate(SkillGraph(cat)):
     ...     print(p.code, p.pointer)
     unknown_reference /credentials/0/teaches/0/skill
@@ -173,7 +174,10 @@ def _unsatisfiable(g: SkillGraph) -> list[Problem]:
         else:
             names = ", ".join(f"{k} {i}" for k, i in missing)
             message = f"no credential in the catalogue can satisfy its requirements; unmet: {names}"
-            fix = "add credentials that teach the unmet skills, or relax the requirement (learners who hold them can still take it)"
+            fix = (
+                "add credentials that teach the unmet skills, or relax the requirement "
+                "(learners who hold them can still take it)"
+            )
             nodes = tuple(i for _, i in missing)
         out.append(Problem("unsatisfiable", ERROR, f"/credentials/{position[cid]}", message, fix, nodes))
     return out

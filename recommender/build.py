@@ -98,7 +98,9 @@ def covered_targets(p: PlanProblem, steps: tuple[Step, ...]) -> tuple[str, ...]:
     earned = {st.credential_id for st in steps}
     out = []
     for t in p.targets:
-        if (t.kind == SKILL and (t.id in p.held_skills or t.id in taught)) or (t.kind == CREDENTIAL and (t.id in p.held_credentials or t.id in earned)):
+        if (t.kind == SKILL and (t.id in p.held_skills or t.id in taught)) or (
+            t.kind == CREDENTIAL and (t.id in p.held_credentials or t.id in earned)
+        ):
             out.append(t.id)
     return tuple(out)
 

@@ -282,9 +282,7 @@ class PathwayMILP:
             m.row([(z, float(need))] + [(j, -1.0) for j in open_lits], -INF, 0.0)
         return z
 
-    def _read(
-        self, h: highspy.Highs, x: dict[str, int], covered_var: dict[Target, int], started: float
-    ) -> Solution:
+    def _read(self, h: highspy.Highs, x: dict[str, int], covered_var: dict[Target, int], started: float) -> Solution:
         status = h.getModelStatus()
         name = h.modelStatusToString(status)
         info = h.getInfo()

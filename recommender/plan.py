@@ -6,7 +6,7 @@ JSON Schema. Fields are only ever added in a minor version; ``schema_version`` c
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,9 +25,7 @@ class MetBy(_Contract):
     requirement: str = Field(description="Skill or credential id that had to be held before the step.")
     kind: str = Field(description="'skill' or 'credential'.")
     source: str = Field(description="'held' or 'step'.")
-    step: int | None = Field(
-        default=None, description="1-based index of the earlier step, if source is 'step'."
-    )
+    step: int | None = Field(default=None, description="1-based index of the earlier step, if source is 'step'.")
     via: str | None = Field(default=None, description="Held credential that grants a held skill, if any.")
 
 
@@ -40,9 +38,7 @@ class Step(_Contract):
     name: str
     provider: str
     kind: str
-    teaches: tuple[str, ...] = Field(
-        description="Skills it teaches that the pathway needs (targets or prerequisites)."
-    )
+    teaches: tuple[str, ...] = Field(description="Skills it teaches that the pathway needs (targets or prerequisites).")
     requirements_met_by: tuple[MetBy, ...] = ()
     hours: float
     cost: float
@@ -52,7 +48,7 @@ class Step(_Contract):
     url: str | None = None
 
 
-class UncoveredReason(str, Enum):
+class UncoveredReason(StrEnum):
     """Why a target is not on the plan."""
 
     unknown = "unknown"
@@ -81,9 +77,7 @@ class Quality(_Contract):
     value: float
     optimal: bool
     bound: float | None = Field(default=None, description="Proven lower bound on the objective.")
-    gap: float | None = Field(
-        default=None, description="Relative gap (value - bound) / value; 0 when optimal."
-    )
+    gap: float | None = Field(default=None, description="Relative gap (value - bound) / value; 0 when optimal.")
     solver: str
     status: str
     seconds: float

@@ -70,11 +70,7 @@ class ExactPlanner:
         model = PathwayMILP(p)
         sol, model = self._solve(p, model, deadline, required=required, **budgets)
         uncovered: tuple[Uncovered, ...] = ()
-        if (
-            sol.chosen is None
-            and sol.status == "infeasible"
-            and (c.max_hours is not None or c.max_cost is not None)
-        ):
+        if sol.chosen is None and sol.status == "infeasible" and (c.max_hours is not None or c.max_cost is not None):
             sol, model, uncovered = self._partial(p, model, deadline, budgets)
         if sol.chosen is None:
             return self._fallback(p, sol, deadline)
@@ -82,9 +78,7 @@ class ExactPlanner:
         for _ in range(alternatives):
             if time.perf_counter() >= deadline:
                 break
-            kwargs = (
-                {"required": required, **budgets} if not uncovered else self._partial_kwargs(p, sol, budgets)
-            )
+            kwargs = {"required": required, **budgets} if not uncovered else self._partial_kwargs(p, sol, budgets)
             alt, model = self._solve(p, model, deadline, forbid=tuple(found), **kwargs)
             if alt.chosen is None:
                 break
@@ -105,9 +99,7 @@ class ExactPlanner:
                 sol = model.solve(time_limit=remaining, **kwargs)  # type: ignore[arg-type]
         return sol, model
 
-    def _partial_kwargs(
-        self, p: PlanProblem, sol: Solution, budgets: dict[str, float | None]
-    ) -> dict[str, object]:
+    def _partial_kwargs(self, p: PlanProblem, sol: Solution, budgets: dict[str, float | None]) -> dict[str, object]:
         return {"required": (), "optional": p.coverable, "min_covered": len(sol.covered), **budgets}
 
     def _partial(
@@ -118,9 +110,7 @@ class ExactPlanner:
             p, model, deadline, required=(), optional=p.coverable, maximise_coverage=True, **budgets
         )
         k = len(most.covered) if most.chosen is not None else 0
-        sol, model = self._solve(
-            p, model, deadline, required=(), optional=p.coverable, min_covered=k, **budgets
-        )
+        sol, model = self._solve(p, model, deadline, required=(), optional=p.coverable, min_covered=k, **budgets)
         full, _ = self._solve(p, PathwayMILP(p), deadline, required=p.coverable)
         need = ""
         if full.chosen is not None:

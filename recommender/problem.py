@@ -135,9 +135,7 @@ def _resolve_targets(g: SkillGraph, profile: LearnerProfile) -> tuple[Target, ..
     for ident in t.skills:
         sid = g.resolve(SKILL, ident) or (ident if g.teachers(ident) else None)
         if sid is None:
-            raise RequestError(
-                f"unknown skill {ident!r}", where="--target-skill", fix=_suggest(g, ident, (SKILL,))
-            )
+            raise RequestError(f"unknown skill {ident!r}", where="--target-skill", fix=_suggest(g, ident, (SKILL,)))
         out.append(Target(SKILL, sid))
     for ident in t.credentials:
         cid = g.resolve(CREDENTIAL, ident)
@@ -226,9 +224,7 @@ def _why_unreachable(problem: PlanProblem, t: Target) -> Uncovered:
             cycle=cycle,
         )
     unmet = sorted(
-        ident
-        for kind, ident in blocked
-        if kind == SKILL and not any(problem.allowed(c) for c in g.teachers(ident))
+        ident for kind, ident in blocked if kind == SKILL and not any(problem.allowed(c) for c in g.teachers(ident))
     )
     return Uncovered(
         target=t.id,

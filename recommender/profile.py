@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.model import Delivery
 
 
-class Objective(str, Enum):
+class Objective(StrEnum):
     """What the planner minimises."""
 
     hours = "hours"

@@ -53,10 +53,7 @@ def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
     if pathway.covered:
         lines.append(
             "**Covered:** "
-            + ", ".join(
-                g.label(("skill", c)) if c in g.skills else g.label(("credential", c))
-                for c in pathway.covered
-            )
+            + ", ".join(g.label(("skill", c)) if c in g.skills else g.label(("credential", c)) for c in pathway.covered)
         )
         lines.append("")
     if pathway.uncovered:

@@ -114,12 +114,8 @@ class CredpathService:
     def options(self, kind: str) -> list[Option]:
         """Every skill, credential or occupation as (id, label), sorted by label, for pickers."""
         g = self.graph
-        table: dict[str, Any] = {"skill": g.skills, "credential": g.credentials, "occupation": g.occupations}[
-            kind
-        ]
-        return sorted(
-            (Option(i, g.label((kind, i))) for i in table), key=lambda o: (o.label.casefold(), o.id)
-        )
+        table: dict[str, Any] = {"skill": g.skills, "credential": g.credentials, "occupation": g.occupations}[kind]
+        return sorted((Option(i, g.label((kind, i))) for i in table), key=lambda o: (o.label.casefold(), o.id))
 
     def search(
         self, query: str, *, kind: str = "credential", k: int = 10, where: dict[str, Any] | None = None
@@ -160,8 +156,7 @@ class CredpathService:
         covered = covered_targets(p, steps)
         if not covered and uncovered:
             raise InfeasiblePlanError(
-                "nothing can be planned: "
-                + "; ".join(f"{g.label((u.kind, u.target))}: {u.detail}" for u in uncovered),
+                "nothing can be planned: " + "; ".join(f"{g.label((u.kind, u.target))}: {u.detail}" for u in uncovered),
                 unmet=[u.target for u in uncovered],
                 fix="relax the constraints, add held items with --have, or choose other targets",
             )
@@ -172,9 +167,7 @@ class CredpathService:
             a_hours, a_cost, _ = totals(p, alt_steps)
             check = verify_steps(g, profile, alt_steps, total_hours=a_hours, total_cost=a_cost)
             if not check.valid:
-                raise PlanVerificationError(
-                    "an alternative plan failed verification", problems=check.problems
-                )
+                raise PlanVerificationError("an alternative plan failed verification", problems=check.problems)
             alternatives_out.append(
                 Alternative(
                     steps=alt_steps,

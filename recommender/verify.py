@@ -59,18 +59,14 @@ def verify_steps(
         if cid in held_c:
             problems.append(f"{where}: the learner already holds it")
         if cid not in allowed:
-            problems.append(
-                f"{where}: excluded by the learner's constraints (provider, delivery, hours or cost)"
-            )
+            problems.append(f"{where}: excluded by the learner's constraints (provider, delivery, hours or cost)")
 
         def holds(leaf: tuple[str, str]) -> bool:
             return leaf[1] in (have_s if leaf[0] == SKILL else have_c)
 
         requirement = g.effective_requirement(cid)
         if not is_met(requirement, holds):
-            problems.append(
-                f"{where}: starts before its requirements are met: needs {describe(requirement, g.label)}"
-            )
+            problems.append(f"{where}: starts before its requirements are met: needs {describe(requirement, g.label)}")
         for claim in step.requirements_met_by:
             if claim.source == "held":
                 ok = claim.requirement in (held_s if claim.kind == SKILL else held_c)
@@ -98,9 +94,7 @@ def verify_steps(
         have_c.add(cid)
         have_s.update(cred.taught_skill_ids)
 
-    hours = sum(
-        float(g.credentials[s.credential_id].hours or 0.0) for s in steps if s.credential_id in g.credentials
-    )
+    hours = sum(float(g.credentials[s.credential_id].hours or 0.0) for s in steps if s.credential_id in g.credentials)
     cost = sum(g.credentials[s.credential_id].cost for s in steps if s.credential_id in g.credentials)
     if total_hours is not None and abs(total_hours - hours) > TOLERANCE:
         problems.append(f"total_hours is {total_hours:g} but the steps add up to {hours:g}")
@@ -139,9 +133,7 @@ def verify(g: SkillGraph, pathway: Pathway) -> Verification:
 
 def _target_ids(g: SkillGraph, profile: LearnerProfile) -> list[str]:
     t = profile.targets
-    ids = [g.resolve(SKILL, s) or s for s in t.skills] + [
-        g.resolve(CREDENTIAL, c) or c for c in t.credentials
-    ]
+    ids = [g.resolve(SKILL, s) or s for s in t.skills] + [g.resolve(CREDENTIAL, c) or c for c in t.credentials]
     occ = g.occupations.get(g.resolve(OCCUPATION, t.occupation) or "") if t.occupation else None
     if occ is not None:
         ids += list(occ.essential_skills) + (list(occ.optional_skills) if t.include_optional_skills else [])
