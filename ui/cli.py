@@ -1,0 +1,340 @@
+"""The credpath command line: thin over recommender.service; errors become messages and exit codes here."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from pydantic import ValidationError
+
+from graph.errors import CatalogueError, CredpathError, InfeasiblePlanError, RequestError
+from graph.model import Catalogue, Delivery
+from ingest.settings import Settings
+from recommender.plan import Pathway
+from recommender.profile import Constraints, LearnerProfile, Objective, Targets
+from recommender.service import CredpathService
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_BAD_INPUT = 2
+EXIT_INFEASIBLE = 3
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def fail(message: str, code: int) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def edge() -> Iterator[None]:
+    """Turn credpath's exceptions into a message on stderr and the documented exit code."""
+    try:
+        yield
+    except InfeasiblePlanError as exc:
+        fail(exc.message, EXIT_INFEASIBLE)
+    except CredpathError as exc:
+        fail(exc.message, EXIT_BAD_INPUT)
+    except ValidationError as exc:
+        details = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        fail(f"invalid request: {details}\nFix: check the option values (see --help)", EXIT_BAD_INPUT)
+
+
+def open_service(catalogue: tuple[str, ...], store: str | None, settings: Settings) -> CredpathService:
+    """The catalogue the user asked for: files, an ingested store, or the bundled default."""
+    if catalogue and store:
+        raise RequestError("give either --catalogue or --store, not both", fix="drop one of them")
+    if catalogue:
+        return CredpathService.from_paths([Path(p) for p in catalogue], settings=settings)
+    if store or settings.chroma_url or settings.store is not None:
+        return CredpathService.from_store(Path(store) if store else None, url=settings.chroma_url, settings=settings)
+    return CredpathService.bundled(settings=settings)
+
+
+catalogue_option = click.option(
+    "--catalogue",
+    "-c",
+    multiple=True,
+    metavar="FILE",
+    help="Catalogue file or folder in any supported format; repeat for several. Default: the bundled catalogue.",
+)
+store_option = click.option("--store", metavar="DIR", help="Plan from an ingested catalogue store instead of files.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="credpath")
+def main() -> None:
+    """credpath: plan a provably valid micro-credential pathway from what you hold to what you want."""
+
+
+@main.command()
+@catalogue_option
+@store_option
+@click.option("--target-skill", "-s", multiple=True, metavar="ID", help="A skill to reach (repeatable).")
+@click.option("--target-credential", "-t", multiple=True, metavar="ID", help="A credential to earn (repeatable).")
+@click.option("--occupation", "-o", metavar="ID", help="Target an occupation's essential skills.")
+@click.option("--include-optional", is_flag=True, help="With --occupation, also target its optional skills.")
+@click.option("--have", multiple=True, metavar="ID", help="A credential or skill you hold (repeatable).")
+@click.option("--max-hours", type=float, metavar="N", help="Total learning hours may not exceed N.")
+@click.option("--max-cost", type=float, metavar="N", help="Total cost may not exceed N.")
+@click.option("--hours-per-week", type=float, metavar="N", help="Hours you can study per week (for the schedule).")
+@click.option("--exclude-provider", multiple=True, metavar="NAME", help="Never use this provider (repeatable).")
+@click.option(
+    "--delivery",
+    multiple=True,
+    type=click.Choice([d.value for d in Delivery]),
+    help="Allowed delivery modes (repeatable); default any.",
+)
+@click.option("--objective", type=click.Choice(["hours", "cost"]), default="hours", show_default=True)
+@click.option(
+    "--alternatives", type=click.IntRange(0, 20), default=0, metavar="K", help="Also list K distinct near-best plans."
+)
+@click.option("--planner", type=click.Choice(["exact", "greedy"]), default="exact", show_default=True)
+@click.option(
+    "--time-limit", type=click.FloatRange(min=0.1), metavar="SECONDS", help="Search time for the exact planner."
+)
+@click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True)
+def plan(
+    catalogue: tuple[str, ...],
+    store: str | None,
+    target_skill: tuple[str, ...],
+    target_credential: tuple[str, ...],
+    occupation: str | None,
+    include_optional: bool,
+    have: tuple[str, ...],
+    max_hours: float | None,
+    max_cost: float | None,
+    hours_per_week: float | None,
+    exclude_provider: tuple[str, ...],
+    delivery: tuple[str, ...],
+    objective: str,
+    alternatives: int,
+    planner: str,
+    time_limit: float | None,
+    fmt: str,
+) -> None:
+    """Plan an ordered pathway to the targets.
+
+    Exit codes: 0 a plan (possibly partial: see "uncovered"), 2 bad input, 3 nothing can be planned.
+    """
+    with edge():
+        settings = Settings()
+        service = open_service(catalogue, store, settings)
+        profile = LearnerProfile(
+            targets=Targets(
+                skills=target_skill,
+                credentials=target_credential,
+                occupation=occupation,
+                include_optional_skills=include_optional,
+            ),
+            have=have,
+            constraints=Constraints(
+                max_hours=max_hours,
+                max_cost=max_cost,
+                hours_per_week=hours_per_week,
+                exclude_providers=exclude_provider,
+                delivery=tuple(Delivery(d) for d in delivery),
+            ),
+            objective=Objective(objective),
+        )
+        pathway = service.plan(profile, alternatives=alternatives, time_limit=time_limit, planner=planner)
+        click.echo(pathway.model_dump_json(indent=2) if fmt == "json" else service.markdown(pathway))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--strict", is_flag=True, help="Count warnings as problems too.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate(files: tuple[str, ...], strict: bool, fmt: str) -> None:
+    """Check catalogue files: cycles, unknown references, unsatisfiable credentials, duplicates.
+
+    Exit codes: 0 clean, 1 problems found, 2 unreadable input.
+    """
+    with edge():
+        service = CredpathService.from_paths([Path(f) for f in files])
+        origins = _origins(files)
+        problems = service.validate()
+        counted = [p for p in problems if strict or p.severity == "error"]
+        if fmt == "json":
+            click.echo(json.dumps([p.__dict__ | {"file": origins(p)} for p in problems], indent=2))
+        else:
+            for p in problems:
+                click.echo(f"{origins(p)}: {p}")
+            for s in service.skipped:
+                click.echo(f"skipped: {s}")
+            c = service.catalogue
+            click.echo(
+                f"{len(c.credentials)} credentials, {len(c.skills)} skills, {len(c.occupations)} occupations: "
+                f"{sum(p.severity == 'error' for p in problems)} error(s), "
+                f"{sum(p.severity == 'warning' for p in problems)} warning(s)",
+                err=True,
+            )
+        sys.exit(EXIT_PROBLEMS if counted else EXIT_OK)
+
+
+def _origins(files: tuple[str, ...]) -> Callable[[Any], str]:
+    """Map a problem (JSON pointer into the merged catalogue) back to the file its entry came from."""
+    if len(files) == 1:
+        return lambda _p: files[0]
+    from ingest.detect import load_sources
+
+    where: dict[tuple[str, str], str] = {}
+    for f in files:
+        cat = load_sources([Path(f)]).catalogue
+        for section in ("skills", "credentials", "occupations"):
+            for entry in getattr(cat, section):
+                where.setdefault((section, entry.id), f)
+
+    def origin(problem: Any) -> str:
+        section = problem.pointer.split("/")[1]
+        ident = problem.nodes[0] if problem.nodes else ""
+        return where.get((section, ident), ", ".join(files))
+
+    return origin
+
+
+@main.command()
+@click.argument("what", type=click.Choice(["catalogue", "plan", "profile"]))
+def schema(what: str) -> None:
+    """Print the JSON Schema of the catalogue format, the plan JSON or the learner profile."""
+    model: Any = {"catalogue": Catalogue, "plan": Pathway, "profile": LearnerProfile}[what]
+    click.echo(json.dumps(model.model_json_schema(), indent=2))
+
+
+@main.command()
+@click.argument("plan_file", type=click.Path(dir_okay=False), metavar="PLAN.json")
+@catalogue_option
+@store_option
+def verify(plan_file: str, catalogue: tuple[str, ...], store: str | None) -> None:
+    """Verify a plan JSON (from any planner, or edited by hand) against a catalogue.
+
+    Exit codes: 0 valid, 1 invalid, 2 unreadable input.
+    """
+    with edge():
+        try:
+            pathway = Pathway.model_validate_json(Path(plan_file).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise CatalogueError(f"cannot read plan: {exc}", where=plan_file, fix="check the path") from exc
+        except ValidationError as exc:
+            problems = [f"/{'/'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+            raise CatalogueError(
+                "not a credpath plan", where=plan_file, fix="run `credpath schema plan`", problems=problems
+            ) from None
+        service = open_service(catalogue, store, Settings())
+        result = service.verify(pathway)
+        for problem in result.problems:
+            click.echo(f"invalid: {problem}")
+        click.echo(f"{'valid' if result.valid else 'INVALID'}: {len(result.checks)} checks", err=True)
+        sys.exit(EXIT_OK if result.valid else EXIT_PROBLEMS)
+
+
+@main.command()
+@catalogue_option
+@store_option
+@click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default 7860).")
+def serve(catalogue: tuple[str, ...], store: str | None, host: str | None, port: int | None) -> None:
+    """Open the web app on a catalogue (default: the bundled one)."""
+    with edge():
+        from ui.app import launch
+
+        settings = Settings()
+        service = open_service(catalogue, store, settings)
+        launch(service, host=host or settings.host, port=port or settings.port)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@store_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def ingest(paths: tuple[str, ...], store: str | None, quiet: bool) -> None:
+    """Load catalogues (CTDL, Open Badges, ESCO, O*NET, CSV, native) into the searchable store.
+
+    The store then holds exactly these sources: entries gone from them are removed. A failure leaves
+    the previous store unchanged. Exit codes: 0 done, 2 bad input or store error.
+    """
+    with edge():
+        from ingest.detect import load_sources
+        from ingest.store import open_store
+
+        settings = Settings()
+        echo: Callable[[str], None] = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
+        loaded = load_sources([Path(p) for p in paths], progress=echo)
+        target = open_store(settings, path=Path(store) if store else None, url=settings.chroma_url)
+        summary = target.ingest(loaded.catalogue, progress=None if quiet else _progress_bar)
+        for skipped in loaded.skipped:
+            click.echo(f"skipped: {skipped}", err=True)
+        click.echo(str(summary))
+
+
+def _progress_bar(done: int, total: int, what: str) -> None:
+    """A tqdm bar on stderr, updated by the store as batches land."""
+    from tqdm import tqdm
+
+    bar = getattr(_progress_bar, "bar", None)
+    if bar is None or bar.desc != what or bar.total != total:
+        if bar is not None:
+            bar.close()
+        bar = tqdm(total=total, desc=what, unit="entry", file=sys.stderr, leave=False)
+        _progress_bar.bar = bar  # type: ignore[attr-defined]
+    bar.update(done - bar.n)
+    if done >= total:
+        bar.close()
+        _progress_bar.bar = None  # type: ignore[attr-defined]
+
+
+@main.command()
+@click.argument("query")
+@store_option
+@click.option(
+    "--kind", type=click.Choice(["credential", "skill", "occupation"]), default="credential", show_default=True
+)
+@click.option("-k", "limit", type=click.IntRange(1, 200), default=10, show_default=True, help="How many results.")
+@click.option("--provider", help="Only this provider.")
+@click.option("--max-hours", type=float, help="Only credentials of at most N hours.")
+@click.option("--max-cost", type=float, help="Only credentials costing at most N.")
+@click.option("--level", type=click.Choice(["beginner", "intermediate", "advanced", "mixed"]))
+@click.option("--delivery", type=click.Choice([d.value for d in Delivery]))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def search(
+    query: str,
+    store: str | None,
+    kind: str,
+    limit: int,
+    provider: str | None,
+    max_hours: float | None,
+    max_cost: float | None,
+    level: str | None,
+    delivery: str | None,
+    fmt: str,
+) -> None:
+    """Search the ingested store by meaning (and exact names), offline."""
+    with edge():
+        settings = Settings()
+        service = CredpathService.from_store(Path(store) if store else None, url=settings.chroma_url, settings=settings)
+        where = {
+            k: v
+            for k, v in {
+                "provider": provider,
+                "max_hours": max_hours,
+                "max_cost": max_cost,
+                "level": level,
+                "delivery": delivery,
+            }.items()
+            if v is not None
+        }
+        hits = service.search(query, kind=kind, k=limit, where=where or None)
+        if fmt == "json":
+            click.echo(json.dumps([h.as_dict() for h in hits], indent=2))
+            return
+        for h in hits:
+            click.echo(f"{h.score:6.3f}  {h.id}  {h.label}")
