@@ -80,8 +80,11 @@ class _Model:
         return len(self.lower) - 1
 
     def row(self, terms: list[tuple[int, float]], lo: float, hi: float) -> None:
+        merged: dict[int, float] = {}
+        for j, a in terms:  # HiGHS rejects a row that names a column twice
+            merged[j] = merged.get(j, 0.0) + a
         self.starts.append(len(self.index))
-        for j, a in terms:
+        for j, a in merged.items():
             self.index.append(j)
             self.value.append(a)
         self.row_lower.append(lo)
@@ -101,7 +104,7 @@ class _Model:
                 np.array([highspy.HighsVarType.kInteger] * len(self.integer)),
             )
         if self.row_lower:
-            h.addRows(
+            status = h.addRows(
                 len(self.row_lower),
                 np.array([inf if x == float("inf") else x for x in self.row_lower]),
                 np.array([inf if x == float("inf") else x for x in self.row_upper]),
@@ -110,6 +113,8 @@ class _Model:
                 np.array(self.index, dtype=np.int32),
                 np.array(self.value, dtype=float),
             )
+            if status != highspy.HighsStatus.kOk:
+                raise RuntimeError(f"HiGHS rejected the model rows: {status}")
         h.setOptionValue("time_limit", float(time_limit))
         h.setOptionValue("mip_rel_gap", 1e-9)
         h.setOptionValue("mip_abs_gap", 1e-9)

@@ -1,0 +1,68 @@
+"""Hypothesis strategies for random catalogues whose skill prerequisites form a DAG."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from graph.model import (
+    AllOf,
+    AnyOf,
+    AtLeast,
+    Catalogue,
+    Condition,
+    Credential,
+    CredentialCondition,
+    Skill,
+    SkillCondition,
+    TaughtSkill,
+)
+
+
+@st.composite
+def conditions(draw: st.DrawFn, skills: list[str], creds: list[str], depth: int = 2) -> Condition:
+    """A random requirement tree over the given skills and earlier credentials."""
+    leaves = [SkillCondition(skill=s) for s in skills] + [CredentialCondition(credential=c) for c in creds]
+    if depth == 0 or draw(st.booleans()):
+        return draw(st.sampled_from(leaves))
+    children = draw(st.lists(conditions(skills, creds, depth - 1), min_size=1, max_size=3))
+    kind = draw(st.sampled_from(["all", "any", "atleast"]))
+    if kind == "all":
+        return AllOf(all_of=tuple(children))
+    if kind == "any":
+        return AnyOf(any_of=tuple(children))
+    n = draw(st.integers(1, len(children)))
+    return AtLeast(at_least=n, of=tuple(children))
+
+
+@st.composite
+def dag_catalogues(draw: st.DrawFn, max_skills: int = 8, max_creds: int = 9, allow_cycles: bool = False) -> Catalogue:
+    """A random catalogue. Skill i may only require skills < i, so prerequisites are acyclic;
+    requirements may point at any skill (so some credentials can be blocked) but only at
+    credentials listed earlier unless ``allow_cycles``."""
+    n_skills = draw(st.integers(2, max_skills))
+    sids = [f"s{i}" for i in range(n_skills)]
+    skills = []
+    for i, sid in enumerate(sids):
+        prereqs = draw(st.lists(st.sampled_from(sids[:i]), max_size=2, unique=True)) if i else []
+        skills.append(Skill(id=sid, label=f"Skill {i}", prerequisites=tuple(prereqs)))
+    n_creds = draw(st.integers(1, max_creds))
+    creds: list[Credential] = []
+    for j in range(n_creds):
+        cid = f"c{j}"
+        teaches = draw(st.lists(st.sampled_from(sids), min_size=1, max_size=3, unique=True))
+        pool = [c.id for c in creds] if not allow_cycles else [f"c{k}" for k in range(n_creds) if k != j]
+        requires = None
+        if draw(st.integers(0, 2)) == 0:
+            requires = draw(conditions(sids, pool, depth=2))
+        creds.append(
+            Credential(
+                id=cid,
+                name=f"Credential {j}",
+                provider=draw(st.sampled_from(["A", "B", "C"])),
+                teaches=tuple(TaughtSkill(skill=s) for s in teaches),
+                requires=requires,
+                hours=float(draw(st.integers(1, 40))),
+                cost=float(draw(st.integers(0, 500))),
+            )
+        )
+    return Catalogue(skills=tuple(skills), credentials=tuple(creds))
