@@ -261,6 +261,15 @@ def dependency_cycles(g: SkillGraph, nodes: Collection[Leaf]) -> list[list[Leaf]
     """Cycles among ``nodes`` in the requires/teaches graph: why those credentials can never start.
 
     Each cycle is listed from its smallest node, in dependency order.
+
+    Examples
+    --------
+    >>> from graph.model import Catalogue, Credential, CredentialCondition
+    >>> cat = Catalogue(credentials=(
+    ...     Credential(id="a", name="A", provider="P", requires=CredentialCondition(credential="b")),
+    ...     Credential(id="b", name="B", provider="P", requires=CredentialCondition(credential="a"))))
+    >>> dependency_cycles(SkillGraph(cat), {("credential", "a"), ("credential", "b")})
+    [[('credential', 'a'), ('credential', 'b')]]
     """
     keep = set(nodes)
     sub = nx.DiGraph()
