@@ -1,0 +1,404 @@
+"""The catalogue index: credentials, skills and occupations in Chroma, searchable by meaning and by label."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, get_args
+
+import httpx
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+from chromadb.errors import ChromaError, NotFoundError
+
+from graph.errors import RequestError, StoreError
+from graph.model import Catalogue, Credential, Occupation, Skill
+from ingest.embedders import ChromaEmbeddingFunction, Embedder
+
+Kind = Literal["credential", "skill", "occupation"]
+KINDS: tuple[Kind, ...] = get_args(Kind)
+Entry = Credential | Skill | Occupation
+BATCH = 512
+RRF_K = 60
+INTERNAL_KEYS = frozenset({"json", "hash", "pos", "labels"})
+EQUAL_FILTERS = ("provider", "kind", "level", "delivery", "language", "currency")
+BOUND_FILTERS = {"max_hours": "hours", "max_cost": "cost", "max_credits": "credits"}
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def normalise_label(text: str) -> str:
+    """Lower case, words only, single spaces: the key exact label matching compares."""
+    return " ".join(_WORD.findall(text.lower()))
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One catalogue entry as the index stores it: text to embed, filterable metadata, full JSON."""
+
+    id: str
+    kind: Kind
+    document: str
+    metadata: dict[str, Any]
+
+    @property
+    def content_hash(self) -> str:
+        return str(self.metadata["hash"])
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A search result. ``score``: higher is better, comparable within one result list only."""
+
+    id: str
+    kind: Kind
+    label: str
+    score: float
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "label": self.label,
+            "score": self.score,
+            "metadata": dict(self.metadata),
+        }
+
+
+def _entry(kind: Kind, item: Entry, label: str, parts: Sequence[str], meta: dict[str, Any]) -> IndexEntry:
+    document = "\n".join(p for p in parts if p)
+    payload = item.model_dump_json(exclude_defaults=True)
+    labels = [normalise_label(x) for x in (label, *getattr(item, "alt_labels", ()))]
+    metadata = {k: v for k, v in meta.items() if v is not None and v != []}
+    metadata |= {
+        "label": label,
+        "labels": [x for x in dict.fromkeys(labels) if x] or [label],
+        "json": payload,
+        "hash": hashlib.sha256(f"{document}\0{payload}".encode()).hexdigest(),
+    }
+    return IndexEntry(item.id, kind, document, metadata)
+
+
+def index_entries(catalogue: Catalogue) -> dict[Kind, list[IndexEntry]]:
+    """Every entry of ``catalogue`` as the index stores it, per kind, in catalogue order.
+
+    A credential's text includes the labels of the skills it teaches, so a query in the words of
+    a skill finds the credentials that teach it.
+    """
+    skill_label = {s.id: s.label for s in catalogue.skills}
+    credentials = [
+        _entry(
+            "credential",
+            c,
+            c.name,
+            [c.name, c.description, "Teaches: " + "; ".join(skill_label.get(t.skill, t.skill) for t in c.teaches)]
+            if c.teaches
+            else [c.name, c.description],
+            {
+                "provider": c.provider,
+                "kind": c.kind.value,
+                "hours": c.hours,
+                "credits": c.credits,
+                "cost": c.cost,
+                "currency": c.currency,
+                "level": c.level.value if c.level else None,
+                "delivery": c.delivery.value if c.delivery else None,
+                "language": c.language,
+                "areas": list(c.areas),
+            },
+        )
+        for c in catalogue.credentials
+    ]
+    skills = [
+        _entry("skill", s, s.label, [s.label, "; ".join(s.alt_labels), s.description], {}) for s in catalogue.skills
+    ]
+    occupations = [
+        _entry("occupation", o, o.label, [o.label, "; ".join(o.alt_labels), o.description], {})
+        for o in catalogue.occupations
+    ]
+    return {"credential": credentials, "skill": skills, "occupation": occupations}
+
+
+def build_where(filters: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A Chroma ``where`` clause from simple filters.
+
+    Keys: ``provider``, ``kind``, ``level``, ``delivery``, ``language``, ``currency`` (equal to the
+    value, or to any of a list of values), ``area`` (among the credential's areas), ``max_hours``,
+    ``max_cost``, ``max_credits`` (at most; entries without the value are excluded). ``None``
+    values are ignored.
+
+    >>> build_where({"provider": "Acme", "max_hours": 10})
+    {'$and': [{'provider': {'$eq': 'Acme'}}, {'hours': {'$lte': 10}}]}
+    >>> build_where({"level": ["beginner", "intermediate"]})
+    {'level': {'$in': ['beginner', 'intermediate']}}
+    """
+    clauses: list[dict[str, Any]] = []
+    for key, raw in (filters or {}).items():
+        if raw is None:
+            continue
+        value = getattr(raw, "value", raw)
+        if key in EQUAL_FILTERS:
+            if isinstance(value, list | tuple | set | frozenset):
+                clauses.append({key: {"$in": sorted(getattr(v, "value", v) for v in value)}})
+            else:
+                clauses.append({key: {"$eq": value}})
+        elif key == "area":
+            clauses.append({"areas": {"$contains": value}})
+        elif key in BOUND_FILTERS:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise RequestError(f"filter {key} must be a number, not {value!r}", where=f"filter {key}")
+            clauses.append({BOUND_FILTERS[key]: {"$lte": value}})
+        else:
+            known = ", ".join([*EQUAL_FILTERS, "area", *BOUND_FILTERS])
+            raise RequestError(f"unknown search filter {key!r}", where=f"filter {key}", fix=f"use one of: {known}")
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class CatalogueIndex(Protocol):
+    """Where catalogue entries are stored and searched."""
+
+    def upsert(self, entries: Sequence[IndexEntry], on_batch: Callable[[int], None] | None = None) -> None:
+        """Insert or replace ``entries`` (embedding their documents); ``on_batch(done)`` reports progress."""
+
+    def search(
+        self, query: str, *, kind: Kind = "credential", k: int = 10, where: Mapping[str, Any] | None = None
+    ) -> list[SearchHit]:
+        """The ``k`` entries of ``kind`` best matching ``query`` among those passing the ``where`` filters."""
+
+
+@contextmanager
+def chroma_errors(where: str, doing: str) -> Iterator[None]:
+    """Turn Chroma, sqlite and HTTP failures into a StoreError naming the store."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except (ChromaError, sqlite3.Error, httpx.HTTPError, OSError, ValueError, KeyError) as exc:
+        raise StoreError(
+            f"cannot {doing}: {type(exc).__name__}: {exc}",
+            where=where,
+            fix="check that the store path is writable and not corrupt (delete it and run `credpath ingest` "
+            "again), or that the Chroma server at CREDPATH_CHROMA_URL is running",
+        ) from exc
+
+
+def _rrf(rankings: Sequence[Sequence[str]]) -> list[tuple[str, float]]:
+    """Reciprocal-rank fusion: ids ordered by the sum of 1/(RRF_K + rank), ties by first appearance."""
+    scores: dict[str, float] = defaultdict(float)
+    for ranking in rankings:
+        for rank, item in enumerate(ranking):
+            scores[item] += 1.0 / (RRF_K + rank + 1)
+    return sorted(scores.items(), key=lambda pair: -pair[1])
+
+
+class _LabelBM25:
+    """BM25 over the labels and alternative labels of one collection, for lexical retrieval."""
+
+    def __init__(self, labels: Mapping[str, Sequence[str]]) -> None:
+        self.postings: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self.lengths: dict[str, int] = {}
+        for item, texts in labels.items():
+            words = [w for t in texts for w in t.split()]
+            self.lengths[item] = len(words)
+            for word, count in Counter(words).items():
+                self.postings[word].append((item, count))
+        self.average = sum(self.lengths.values()) / max(1, len(self.lengths))
+
+    def rank(self, query: str, limit: int) -> list[str]:
+        scores: dict[str, float] = defaultdict(float)
+        n = len(self.lengths)
+        for word in set(normalise_label(query).split()):
+            posting = self.postings.get(word, [])
+            idf = math.log(1 + (n - len(posting) + 0.5) / (len(posting) + 0.5))
+            for item, count in posting:
+                norm = 1.2 * (0.25 + 0.75 * self.lengths[item] / self.average)
+                scores[item] += idf * count * 2.2 / (count + norm)
+        return [item for item, _ in sorted(scores.items(), key=lambda p: (-p[1], p[0]))[:limit]]
+
+
+class ChromaIndex:
+    """A :class:`CatalogueIndex` over three Chroma collections (``{prefix}credentials`` ...).
+
+    ``client`` is a ``chromadb.PersistentClient`` or ``chromadb.HttpClient``; ``where`` names it in
+    errors. Vectors always come from ``embedder``, never from Chroma's default model.
+    """
+
+    def __init__(
+        self, client: ClientAPI, embedder: Embedder, *, prefix: str = "credpath-", where: str = "", hybrid: bool = True
+    ) -> None:
+        self.client = client
+        self.embedder = embedder
+        self.prefix = prefix
+        self.where = where or prefix
+        self.hybrid = hybrid
+        self._function = ChromaEmbeddingFunction(embedder)
+        self._collections: dict[Kind, Collection] = {}
+        self._lexical: dict[Kind, _LabelBM25] = {}
+
+    def collection_name(self, kind: Kind) -> str:
+        return f"{self.prefix}{kind}s"
+
+    def collection(self, kind: Kind, *, create: bool = False) -> Collection:
+        """The collection of ``kind``; a StoreError if it is missing, unless ``create``."""
+        if kind in self._collections:
+            return self._collections[kind]
+        name = self.collection_name(kind)
+        with chroma_errors(self.where, f"open collection {name}"):
+            try:
+                found = self.client.get_collection(name, embedding_function=self._function)  # type: ignore[arg-type]
+            except (NotFoundError, ValueError):
+                if not create:
+                    raise StoreError(
+                        f"the store has no {kind} collection ({name})",
+                        where=self.where,
+                        fix="run `credpath ingest` to build the store",
+                    ) from None
+                found = self.client.create_collection(
+                    name,
+                    embedding_function=self._function,  # type: ignore[arg-type]
+                    configuration={"hnsw": {"space": "cosine"}},
+                    metadata={"embedder": self.embedder.name, "dim": self.embedder.dim},
+                )
+        self._collections[kind] = found
+        return found
+
+    def _vectors_collection(self, kind: Kind, *, create: bool = False) -> Collection:
+        """The collection of ``kind``, checked to hold vectors of this index's embedder."""
+        found = self.collection(kind, create=create)
+        built_with = (found.metadata or {}).get("embedder")
+        if built_with != self.embedder.name:
+            raise StoreError(
+                f"the {kind} collection was embedded with {built_with!r}, but the embedder is {self.embedder.name!r}",
+                where=self.where,
+                fix="use the same CREDPATH_EMBEDDER settings as when the store was built, or re-ingest",
+            )
+        return found
+
+    def upsert(self, entries: Sequence[IndexEntry], on_batch: Callable[[int], None] | None = None) -> None:
+        """Embed and write ``entries`` in batches; ``on_batch(done)`` after each batch lands."""
+        done = 0
+        for kind in KINDS:
+            mine = [e for e in entries if e.kind == kind]
+            if not mine:
+                continue
+            collection = self._vectors_collection(kind, create=True)
+            self._lexical.pop(kind, None)
+            for start in range(0, len(mine), BATCH):
+                batch = mine[start : start + BATCH]
+                vectors = self.embedder.embed([e.document for e in batch])
+                with chroma_errors(self.where, f"write {kind} entries"):
+                    collection.upsert(
+                        ids=[e.id for e in batch],
+                        embeddings=vectors,
+                        documents=[e.document for e in batch],
+                        metadatas=[e.metadata for e in batch],
+                    )
+                done += len(batch)
+                if on_batch is not None:
+                    on_batch(done)
+
+    def delete(self, kind: Kind, ids: Sequence[str]) -> None:
+        collection = self.collection(kind, create=True)
+        self._lexical.pop(kind, None)
+        for start in range(0, len(ids), BATCH):
+            with chroma_errors(self.where, f"delete {kind} entries"):
+                collection.delete(ids=list(ids[start : start + BATCH]))
+
+    def set_positions(self, kind: Kind, positions: Mapping[str, int]) -> None:
+        """Record each entry's place in the catalogue without re-embedding it."""
+        collection = self.collection(kind, create=True)
+        items = sorted(positions.items())
+        for start in range(0, len(items), BATCH):
+            batch = items[start : start + BATCH]
+            with chroma_errors(self.where, f"reorder {kind} entries"):
+                collection.update(ids=[i for i, _ in batch], metadatas=[{"pos": p} for _, p in batch])
+
+    def metadatas(self, kind: Kind) -> dict[str, dict[str, Any]]:
+        """Every stored entry of ``kind``: id -> metadata (with ``json``, ``hash``, ``pos``)."""
+        collection = self.collection(kind)
+        out: dict[str, dict[str, Any]] = {}
+        with chroma_errors(self.where, f"read {kind} entries"):
+            total = collection.count()
+            for offset in range(0, total, 5000):
+                got = collection.get(include=["metadatas"], limit=5000, offset=offset)
+                out.update(zip(got["ids"], (dict(m) for m in got["metadatas"] or []), strict=True))
+        return out
+
+    def count(self, kind: Kind) -> int:
+        with chroma_errors(self.where, f"count {kind} entries"):
+            return self.collection(kind).count()
+
+    def search(
+        self, query: str, *, kind: Kind = "credential", k: int = 10, where: Mapping[str, Any] | None = None
+    ) -> list[SearchHit]:
+        """Exact label matches first, then vector hits fused with BM25 label hits (skills, occupations).
+
+        Credentials are searched by vector only: their names are titles, not the words a learner types.
+        """
+        if kind not in KINDS:
+            raise RequestError(f"unknown kind {kind!r}", fix=f"use one of: {', '.join(KINDS)}")
+        clause = build_where(where)
+        collection = self._vectors_collection(kind)
+        query = query.strip()
+        if k <= 0 or not query:
+            return []
+        fetch = k if not self.hybrid or kind == "credential" else max(2 * k, 20)
+        with chroma_errors(self.where, f"search {kind} entries"):
+            total = collection.count()
+            if total == 0:
+                return []
+            key = normalise_label(query)
+            exact_where: dict[str, Any] = {"labels": {"$contains": key}}
+            exact = collection.get(
+                where={"$and": [exact_where, clause]} if clause else exact_where, include=["metadatas"], limit=k
+            )
+            found: dict[str, Mapping[str, Any]] = dict(zip(exact["ids"], exact["metadatas"] or [], strict=True))
+            answer = collection.query(
+                query_embeddings=self.embedder.embed([query]),
+                n_results=min(fetch, total),
+                where=clause,
+                include=["metadatas", "distances"],
+            )
+        vector_ids = answer["ids"][0]
+        similarity = {i: 1.0 - float(d) for i, d in zip(vector_ids, (answer["distances"] or [[]])[0], strict=True)}
+        found |= dict(zip(vector_ids, (answer["metadatas"] or [[]])[0], strict=True))
+        ranked: list[tuple[str, float]] = [(i, 1.0 + similarity.get(i, 0.0)) for i in exact["ids"]]
+        if self.hybrid and kind != "credential" and clause is None:
+            ranked += _rrf([vector_ids, self._bm25(kind).rank(query, fetch)])
+        else:
+            ranked += [(i, similarity[i]) for i in vector_ids]
+        best: dict[str, float] = {}
+        for item, score in ranked:
+            if len(best) == k:
+                break
+            best.setdefault(item, score)
+        missing = [i for i in best if i not in found]
+        if missing:
+            with chroma_errors(self.where, f"read {kind} entries"):
+                extra = collection.get(ids=missing, include=["metadatas"])
+            found |= dict(zip(extra["ids"], extra["metadatas"] or [], strict=True))
+        return [
+            SearchHit(
+                item,
+                kind,
+                str(found[item].get("label", item)),
+                round(score, 6),
+                {key: v for key, v in found[item].items() if key not in INTERNAL_KEYS},
+            )
+            for item, score in best.items()
+        ]
+
+    def _bm25(self, kind: Kind) -> _LabelBM25:
+        if kind not in self._lexical:
+            labels = {i: m.get("labels", []) for i, m in self.metadatas(kind).items()}
+            self._lexical[kind] = _LabelBM25(labels)
+        return self._lexical[kind]
