@@ -66,6 +66,7 @@ class SkillGraph:
                 for alt in e.alt_ids:
                     self._aliases.setdefault((kind, alt), e.id)
         self._effective: dict[str, Condition | None] = {}
+        self._label_index: dict[str, dict[str, str]] = {}
 
     @cached_property
     def nx(self) -> nx.DiGraph:
@@ -106,6 +107,42 @@ class SkillGraph:
         if ident in table:
             return ident
         return self._aliases.get((kind, ident))
+
+    def find(self, kind: str, text: str) -> str | None:
+        """The id of the one entry whose id, alternative id, label or alternative label is ``text``.
+
+        Labels match case-insensitively; an ambiguous label (two entries share it) matches nothing.
+
+        Examples
+        --------
+        >>> from graph.model import Catalogue, Skill
+        >>> g = SkillGraph(Catalogue(skills=(Skill(id="esco:1", label="SQL", alt_labels=("SEQUEL",)),)))
+        >>> g.find("skill", "sequel"), g.find("skill", "esco:1"), g.find("skill", "Python")
+        ('esco:1', 'esco:1', None)
+        """
+        found = self.resolve(kind, text)
+        if found is not None:
+            return found
+        return self._labels(kind).get(text.strip().casefold())
+
+    def _labels(self, kind: str) -> dict[str, str]:
+        if kind not in self._label_index:
+            index: dict[str, str] = {}
+            ambiguous: set[str] = set()
+            entries: dict[str, Skill | Credential | Occupation] = {
+                SKILL: self.skills,
+                CREDENTIAL: self.credentials,
+                OCCUPATION: self.occupations,
+            }[kind]  # type: ignore[assignment]
+            for ident, e in entries.items():
+                names = (e.name,) if isinstance(e, Credential) else (e.label, *e.alt_labels)
+                for name in names:
+                    key = name.strip().casefold()
+                    if key in index and index[key] != ident:
+                        ambiguous.add(key)
+                    index.setdefault(key, ident)
+            self._label_index[kind] = {k: v for k, v in index.items() if k not in ambiguous}
+        return self._label_index[kind]
 
     def implicit_prerequisites(self, credential_id: str) -> tuple[str, ...]:
         """Prerequisite skills of the skills a credential teaches, minus those it teaches itself."""

@@ -84,19 +84,17 @@ def prepare(g: SkillGraph, profile: LearnerProfile) -> PlanProblem:
 
     Raises RequestError for ids the catalogue does not know (with close matches) or no targets.
     """
+    profile = resolve_profile(g, profile)
     targets = _resolve_targets(g, profile)
-    unknown_have = [
-        h
-        for h in profile.have
-        if g.resolve(CREDENTIAL, h) is None and g.resolve(SKILL, h) is None and not g.teachers(h)
-    ]
+    have = profile.have
+    unknown_have = [h for h in have if h not in g.credentials and h not in g.skills and not g.teachers(h)]
     if unknown_have:
         raise RequestError(
             "unknown held item(s): " + ", ".join(unknown_have),
             where="--have",
             fix=_suggest(g, unknown_have[0], (SKILL, CREDENTIAL)),
         )
-    held_c, held_s, via = g.held_skills(profile.have)
+    held_c, held_s, via = g.held_skills(have)
     allowed = allowed_credentials(g, profile.constraints)
     problem = PlanProblem(
         g=g,
@@ -123,6 +121,24 @@ def prepare(g: SkillGraph, profile: LearnerProfile) -> PlanProblem:
     return problem
 
 
+def resolve_profile(g: SkillGraph, profile: LearnerProfile) -> LearnerProfile:
+    """The profile with every id, alternative id or exact label replaced by the canonical id.
+
+    Unknown names are kept as given, so that the error about them can quote the user's words.
+    """
+    t = profile.targets
+    occupation = g.find(OCCUPATION, t.occupation) or t.occupation if t.occupation else None
+    targets = t.model_copy(
+        update={
+            "skills": tuple(g.find(SKILL, s) or s for s in t.skills),
+            "credentials": tuple(g.find(CREDENTIAL, c) or c for c in t.credentials),
+            "occupation": occupation,
+        }
+    )
+    have = tuple(dict.fromkeys(g.find(CREDENTIAL, h) or g.find(SKILL, h) or h for h in profile.have))
+    return profile.model_copy(update={"targets": targets, "have": have})
+
+
 def _resolve_targets(g: SkillGraph, profile: LearnerProfile) -> tuple[Target, ...]:
     t = profile.targets
     if t.empty:
@@ -133,12 +149,12 @@ def _resolve_targets(g: SkillGraph, profile: LearnerProfile) -> tuple[Target, ..
         )
     out: list[Target] = []
     for ident in t.skills:
-        sid = g.resolve(SKILL, ident) or (ident if g.teachers(ident) else None)
+        sid = g.find(SKILL, ident) or (ident if g.teachers(ident) else None)
         if sid is None:
             raise RequestError(f"unknown skill {ident!r}", where="--target-skill", fix=_suggest(g, ident, (SKILL,)))
         out.append(Target(SKILL, sid))
     for ident in t.credentials:
-        cid = g.resolve(CREDENTIAL, ident)
+        cid = g.find(CREDENTIAL, ident)
         if cid is None:
             raise RequestError(
                 f"unknown credential {ident!r}",
@@ -147,7 +163,7 @@ def _resolve_targets(g: SkillGraph, profile: LearnerProfile) -> tuple[Target, ..
             )
         out.append(Target(CREDENTIAL, cid))
     if t.occupation is not None:
-        oid = g.resolve(OCCUPATION, t.occupation)
+        oid = g.find(OCCUPATION, t.occupation)
         if oid is None:
             raise RequestError(
                 f"unknown occupation {t.occupation!r}",

@@ -165,7 +165,7 @@ class CredpathService:
         for alt in proposal.alternatives:
             alt_steps = build_steps(p, alt)
             a_hours, a_cost, _ = totals(p, alt_steps)
-            check = verify_steps(g, profile, alt_steps, total_hours=a_hours, total_cost=a_cost)
+            check = verify_steps(g, p.profile, alt_steps, total_hours=a_hours, total_cost=a_cost)
             if not check.valid:
                 raise PlanVerificationError("an alternative plan failed verification", problems=check.problems)
             alternatives_out.append(
@@ -181,7 +181,7 @@ class CredpathService:
             )
         currencies = {s.currency for s in steps}
         draft = Pathway(
-            request=profile,
+            request=p.profile,
             steps=steps,
             covered=covered,
             already_held=tuple(t.id for t in p.already_held),
@@ -193,7 +193,7 @@ class CredpathService:
             optimal=proposal.quality.optimal,
             quality=proposal.quality,
             alternatives=tuple(alternatives_out),
-            verification=verify_steps(g, profile, ()),
+            verification=verify_steps(g, p.profile, ()),
             planner=chosen_planner.name,
             explanation=explanation(p, steps, proposal.quality, uncovered),
         )

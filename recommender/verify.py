@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from graph.conditions import describe, is_met
 from graph.skillgraph import CREDENTIAL, OCCUPATION, SKILL, SkillGraph
 from recommender.plan import Pathway, Step, Verification
-from recommender.problem import allowed_credentials
+from recommender.problem import allowed_credentials, resolve_profile
 from recommender.profile import LearnerProfile
 
 CHECKS = (
@@ -40,6 +40,7 @@ def verify_steps(
     Re-derives everything from the catalogue: it trusts nothing the planner says about itself.
     """
     problems: list[str] = []
+    profile = resolve_profile(g, profile)
     held_c, held_s, _ = g.held_skills(profile.have)
     have_c, have_s = set(held_c), set(held_s)
     allowed = allowed_credentials(g, profile.constraints)
@@ -133,8 +134,8 @@ def verify(g: SkillGraph, pathway: Pathway) -> Verification:
 
 def _target_ids(g: SkillGraph, profile: LearnerProfile) -> list[str]:
     t = profile.targets
-    ids = [g.resolve(SKILL, s) or s for s in t.skills] + [g.resolve(CREDENTIAL, c) or c for c in t.credentials]
-    occ = g.occupations.get(g.resolve(OCCUPATION, t.occupation) or "") if t.occupation else None
+    ids = list(t.skills) + list(t.credentials)
+    occ = g.occupations.get(t.occupation) if t.occupation else None
     if occ is not None:
         ids += list(occ.essential_skills) + (list(occ.optional_skills) if t.include_optional_skills else [])
     return ids

@@ -1,0 +1,95 @@
+"""The verifier rejects every kind of unsound plan, whoever made it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from recommender.plan import MetBy, Pathway
+from recommender.profile import Constraints, LearnerProfile, Targets
+from recommender.service import CredpathService
+
+
+@pytest.fixture(scope="module")
+def plan(service: CredpathService) -> Pathway:
+    return service.plan(LearnerProfile(targets=Targets(occupation="data analyst")))
+
+
+def tampered(plan: Pathway, **changes: Any) -> Pathway:
+    return plan.model_copy(update=changes)
+
+
+def renumber(steps: Any) -> tuple[Any, ...]:
+    return tuple(s.model_copy(update={"index": i}) for i, s in enumerate(steps, start=1))
+
+
+def problems(service: CredpathService, plan: Pathway) -> str:
+    result = service.verify(plan)
+    assert not result.valid
+    return "\n".join(result.problems)
+
+
+def test_a_planned_pathway_is_valid(service: CredpathService, plan: Pathway) -> None:
+    result = service.verify(plan)
+    assert result.valid and result.problems == ()
+    assert "prerequisites_first" in result.checks
+
+
+def test_unknown_credential(service: CredpathService, plan: Pathway) -> None:
+    steps = list(plan.steps)
+    steps[0] = steps[0].model_copy(update={"credential_id": "made-up"})
+    assert "no such credential" in problems(service, tampered(plan, steps=tuple(steps)))
+
+
+def test_prerequisite_after_its_dependent(service: CredpathService, plan: Pathway) -> None:
+    steps = renumber(reversed(plan.steps))
+    assert "starts before its requirements are met" in problems(service, tampered(plan, steps=steps))
+
+
+def test_repeated_step(service: CredpathService, plan: Pathway) -> None:
+    steps = renumber((*plan.steps, plan.steps[0]))
+    assert "more than once" in problems(service, tampered(plan, steps=steps))
+
+
+def test_dropped_step_breaks_coverage_or_prerequisites(service: CredpathService, plan: Pathway) -> None:
+    steps = renumber(plan.steps[:-1])
+    text = problems(service, tampered(plan, steps=steps))
+    assert "total_hours" in text
+
+
+def test_totals_must_add_up(service: CredpathService, plan: Pathway) -> None:
+    assert "total_cost" in problems(service, tampered(plan, total_cost=plan.total_cost - 1))
+
+
+def test_budget_is_checked(service: CredpathService, plan: Pathway) -> None:
+    request = plan.request.model_copy(update={"constraints": Constraints(max_hours=plan.total_hours - 1)})
+    assert "exceed max_hours" in problems(service, tampered(plan, request=request))
+
+
+def test_excluded_provider_is_checked(service: CredpathService, plan: Pathway) -> None:
+    request = plan.request.model_copy(update={"constraints": Constraints(exclude_providers=(plan.steps[0].provider,))})
+    assert "excluded by the learner's constraints" in problems(service, tampered(plan, request=request))
+
+
+def test_false_met_by_claim(service: CredpathService, plan: Pathway) -> None:
+    steps = list(plan.steps)
+    last = steps[-1]
+    steps[-1] = last.model_copy(
+        update={"requirements_met_by": (MetBy(requirement="imaginary", kind="skill", source="held"),)}
+    )
+    assert "claims imaginary is met by held" in problems(service, tampered(plan, steps=tuple(steps)))
+
+
+def test_claimed_coverage_must_be_real(service: CredpathService, plan: Pathway) -> None:
+    assert "claimed covered" in problems(service, tampered(plan, covered=(*plan.covered, "http://example.org/x")))
+
+
+def test_silently_dropped_target(service: CredpathService, plan: Pathway) -> None:
+    assert "neither covered nor reported uncovered" in problems(service, tampered(plan, covered=plan.covered[1:]))
+
+
+def test_plan_json_round_trip_verifies(service: CredpathService, plan: Pathway) -> None:
+    again = Pathway.model_validate_json(plan.model_dump_json())
+    assert again == plan
+    assert service.verify(again).valid
