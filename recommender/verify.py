@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from graph.conditions import describe, is_met
-from graph.skillgraph import CREDENTIAL, OCCUPATION, SKILL, SkillGraph
+from graph.skillgraph import CREDENTIAL, SKILL, SkillGraph
 from recommender.plan import Pathway, Step, Verification
 from recommender.problem import allowed_credentials, resolve_profile
 from recommender.profile import LearnerProfile
