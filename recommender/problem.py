@@ -177,17 +177,19 @@ def _resolve_targets(g: SkillGraph, profile: LearnerProfile) -> tuple[Target, ..
 
 
 def _suggest(g: SkillGraph, ident: str, kinds: tuple[str, ...]) -> str:
-    """A fix hint naming the closest known ids or labels."""
-    names: dict[str, str] = {}
+    """A fix hint naming the closest known entries by name, with their ids."""
+    names: dict[str, tuple[str, str]] = {}
     for kind in kinds:
         table = {SKILL: g.skills, CREDENTIAL: g.credentials, OCCUPATION: g.occupations}[kind]
         for key in table:
-            names[key] = key
-            names[g.label((kind, key)).casefold()] = key
-    close = difflib.get_close_matches(ident.casefold(), list(names), n=3, cutoff=0.6)
-    hint = "check the id; `credpath search TEXT` finds ids by name"
-    if close:
-        return f"did you mean {', '.join(repr(names[c]) for c in dict.fromkeys(close))}? Otherwise {hint}"
+            names.setdefault(key.casefold(), (kind, key))
+            names.setdefault(g.label((kind, key)).casefold(), (kind, key))
+    close = difflib.get_close_matches(ident.casefold(), list(names), n=5, cutoff=0.6)
+    hint = "check the id or name; `credpath search TEXT` finds entries by meaning"
+    found = list(dict.fromkeys(names[c] for c in close))[:3]
+    if found:
+        shown = ", ".join(f"{g.label(leaf)!r} ({leaf[1]})" if g.label(leaf) != leaf[1] else repr(leaf[1]) for leaf in found)
+        return f"did you mean {shown}? Otherwise {hint}"
     return hint
 
 

@@ -168,7 +168,7 @@ class TestInfeasible:
             )
 
     def test_unknown_ids_are_request_errors_with_suggestions(self, service: CredpathService) -> None:
-        with pytest.raises(RequestError, match="did you mean 'meridian-sql-basics'"):
+        with pytest.raises(RequestError, match="did you mean 'SQL Basics' \\(meridian-sql-basics\\)"):
             service.plan(LearnerProfile(targets=Targets(credentials=("meridian-sql-basic",))))
         with pytest.raises(RequestError, match="--have"):
             service.plan(LearnerProfile(targets=Targets(occupation=ANALYST), have=("nonsense-badge",)))

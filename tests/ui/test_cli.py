@@ -1,0 +1,142 @@
+"""The CLI through its real entry point (the installed `credpath` script): output, errors, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "ingest" / "data" / "example_catalogue.yaml"
+CREDPATH = str(Path(sys.executable).parent / "credpath")
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CREDPATH, *args], capture_output=True, text=True, timeout=300, cwd=cwd)
+
+
+def test_plan_json_follows_the_contract() -> None:
+    out = run("plan", "--catalogue", str(EXAMPLE), "--occupation", "data analyst", "--have", "SQL Basics")
+    assert out.returncode == 0, out.stderr
+    plan = json.loads(out.stdout)
+    for key in ("steps", "covered", "uncovered", "total_hours", "total_cost", "optimal", "schema_version"):
+        assert key in plan
+    assert plan["optimal"] is True and plan["verification"]["valid"] is True
+    assert all("credential_id" in s for s in plan["steps"])
+    assert "meridian-sql-basics" not in [s["credential_id"] for s in plan["steps"]]
+    assert plan["total_hours"] == sum(s["hours"] for s in plan["steps"])
+
+
+def test_plan_markdown() -> None:
+    out = run(
+        "plan",
+        "--catalogue",
+        str(EXAMPLE),
+        "--target-credential",
+        "kestrel-machine-learning",
+        "--hours-per-week",
+        "10",
+        "--objective",
+        "cost",
+        "--format",
+        "markdown",
+        "--alternatives",
+        "1",
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("# Your pathway")
+    assert "Machine Learning Foundations" in out.stdout
+    assert "Proven optimal" in out.stdout and "Verified:" in out.stdout
+    assert "| Weeks |" in out.stdout
+
+
+def test_plan_then_verify_round_trip(tmp_path: Path) -> None:
+    out = run("plan", "--catalogue", str(EXAMPLE), "--occupation", "software developer")
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(out.stdout)
+    ok = run("verify", str(plan_file), "--catalogue", str(EXAMPLE))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    plan = json.loads(out.stdout)
+    plan["steps"] = list(reversed(plan["steps"]))
+    for i, step in enumerate(plan["steps"], start=1):
+        step["index"] = i
+    plan_file.write_text(json.dumps(plan))
+    bad = run("verify", str(plan_file), "--catalogue", str(EXAMPLE))
+    assert bad.returncode == 1
+    assert "starts before its requirements are met" in bad.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("--occupation", "data analist"), "did you mean 'data analyst'"),
+        (("--target-skill", "nope"), "unknown skill 'nope'"),
+        ((), "no target given"),
+        (("--occupation", "data analyst", "--max-hours", "-3"), "max_hours"),
+        (("--occupation", "data analyst", "--have", "ghost"), "--have"),
+    ],
+)
+def test_bad_requests_exit_2_with_a_fix(args: tuple[str, ...], needle: str) -> None:
+    out = run("plan", "--catalogue", str(EXAMPLE), *args)
+    assert out.returncode == 2
+    assert needle in out.stderr
+    assert "Fix:" in out.stderr or "fix" in out.stderr.lower()
+    assert out.stdout == ""
+
+
+def test_bad_catalogue_names_file_line_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "format: credpath-catalogue\nversion: 1\ncredentials:\n  - id: c1\n    name: C1\n    provider: P\n"
+        "    hours: -4\n"
+    )
+    out = run("plan", "--catalogue", str(bad), "--target-credential", "c1")
+    assert out.returncode == 2
+    assert f"{bad}:7" in out.stderr
+    assert "/credentials/0/hours" in out.stderr and "field 'hours'" in out.stderr
+
+
+def test_nothing_plannable_exits_3(tmp_path: Path) -> None:
+    cat = tmp_path / "cycle.yaml"
+    cat.write_text(
+        "format: credpath-catalogue\nversion: 1\n"
+        "credentials:\n"
+        "  - {id: a, name: A, provider: P, requires: {credential: b}}\n"
+        "  - {id: b, name: B, provider: P, requires: {credential: a}}\n"
+    )
+    out = run("plan", "--catalogue", str(cat), "--target-credential", "a")
+    assert out.returncode == 3
+    assert "prerequisite cycle" in out.stderr
+
+
+def test_validate_exit_codes(tmp_path: Path) -> None:
+    assert run("validate", str(EXAMPLE)).returncode == 0
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "format: credpath-catalogue\nversion: 1\n"
+        "skills:\n  - {id: s1, label: S1, prerequisites: [s2]}\n  - {id: s2, label: S2, prerequisites: [s1]}\n"
+        "credentials:\n  - {id: c, name: C, provider: P, teaches: [{skill: s1}], requires: {credential: ghost}}\n"
+    )
+    out = run("validate", str(broken))
+    assert out.returncode == 1
+    assert "s1 -> s2 -> s1" in out.stdout
+    assert "/credentials/0/requires" in out.stdout and "ghost" in out.stdout
+    unreadable = run("validate", str(tmp_path / "missing.yaml"))
+    assert unreadable.returncode == 2
+
+
+@pytest.mark.parametrize("what", ["catalogue", "plan", "profile"])
+def test_schema_is_generated_json_schema(what: str) -> None:
+    out = run("schema", what)
+    assert out.returncode == 0
+    schema = json.loads(out.stdout)
+    assert schema["type"] == "object" and "properties" in schema
+
+
+def test_help_lists_every_command() -> None:
+    out = run("--help")
+    for command in ("plan", "validate", "verify", "schema", "ingest", "search", "serve"):
+        assert command in out.stdout
