@@ -1,0 +1,76 @@
+"""The credpath web app: the Gradio page over ``CredpathService``, and how ``credpath serve`` runs it."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+# Gradio reads this when it is imported; the app must never phone home.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr
+
+from recommender.service import CredpathService
+from ui import learner
+
+TITLE = "credpath"
+
+CSS = """
+.credpath-error {
+  border: 1px solid #b91c1c;
+  border-left-width: 6px;
+  background: #fef2f2;
+  color: #7f1d1d;
+  border-radius: 6px;
+  padding: 0.75rem 1rem;
+}
+.credpath-error p { margin: 0.25rem 0; }
+#learner-output table { font-size: 0.9rem; }
+#learner-output td, #learner-output th {
+  vertical-align: top;
+  word-break: normal;
+  overflow-wrap: break-word;
+}
+/* Steps table: keep step number, stage, hours, cost and weeks on one line. */
+#learner-output tr > :is(:nth-child(1), :nth-child(2), :nth-child(5), :nth-child(6), :nth-child(9)) {
+  white-space: nowrap;
+}
+"""
+
+
+def theme() -> gr.Theme:
+    """Gradio's default look, with only system and bundled fonts, so the page fetches nothing from outside."""
+    return gr.themes.Default(
+        primary_hue="teal",
+        font=["ui-sans-serif", "system-ui", "Segoe UI", "Roboto", "sans-serif"],
+        font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"],
+    )
+
+
+def build_app(service: CredpathService) -> gr.Blocks:
+    """The web app for one catalogue: a header naming the catalogue, then the learner page."""
+    demo = gr.Blocks(title=TITLE, analytics_enabled=False)
+    with demo:
+        gr.Markdown(
+            "# credpath\nPlan a provably valid micro-credential pathway from what you hold to what you want.",
+            elem_id="credpath-title",
+        )
+        gr.Markdown(learner.catalogue_summary(service), elem_id="catalogue-summary")
+        learner.render(service)
+    return demo
+
+
+def launch_options() -> dict[str, Any]:
+    """The ``Blocks.launch`` keywords credpath always uses: look, and nothing shared or fetched remotely."""
+    return {
+        "theme": theme(),
+        "css": CSS,
+        "share": False,
+        "ssr_mode": False,
+        "mcp_server": False,
+    }
+
+
+def launch(service: CredpathService, host: str, port: int) -> None:
+    """Serve the app on ``host:port`` until interrupted (what ``credpath serve`` runs)."""
+    build_app(service).launch(server_name=host, server_port=port, **launch_options())

@@ -1,0 +1,347 @@
+"""The learner page: pick targets, held items and constraints, and get a verified pathway back.
+
+The handlers here are plain Python over ``CredpathService`` so that tests call them directly; ``render``
+lays the page out inside an open ``gradio.Blocks`` context and wires the handlers to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import math
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+# Gradio reads this when it is imported; the page must never phone home, whichever module loads it first.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr
+from pydantic import ValidationError
+
+from graph.errors import CredpathError, RequestError
+from graph.model import Delivery
+from recommender.plan import Pathway
+from recommender.profile import Constraints, LearnerProfile, Objective, Targets
+from recommender.service import CredpathService
+
+log = logging.getLogger(__name__)
+
+MAX_ALTERNATIVES = 5
+
+# One label per form field, used both on the page and in error messages, so an error names the field the
+# learner actually sees.
+LABELS: dict[str, str] = {
+    "occupation": "Target occupation",
+    "include_optional_skills": "Also aim for the occupation's optional skills",
+    "skills": "Target skills",
+    "credentials": "Target credentials",
+    "have": "What you already hold",
+    "max_hours": "Max total hours",
+    "max_cost": "Max total cost",
+    "hours_per_week": "Hours per week",
+    "exclude_providers": "Providers to avoid",
+    "delivery": "Delivery modes",
+    "objective": "Minimise",
+    "alternatives": "Alternative plans to show",
+}
+
+# The service speaks the CLI's language in ``where`` and ``fix``; the page names its own fields instead.
+_CLI_FIELDS: dict[str, str] = {
+    "--occupation": "occupation",
+    "--include-optional": "include_optional_skills",
+    "--target-skill": "skills",
+    "--target-credential": "credentials",
+    "--have": "have",
+    "--max-hours": "max_hours",
+    "--max-cost": "max_cost",
+    "--hours-per-week": "hours_per_week",
+    "--exclude-provider": "exclude_providers",
+    "--delivery": "delivery",
+    "--objective": "objective",
+    "--alternatives": "alternatives",
+}
+_CLI_FLAG = re.compile(r"--[a-z][a-z-]*")
+
+
+def _field(name: str) -> str:
+    return f"“{LABELS[name]}”"
+
+
+def in_page_terms(text: str) -> str:
+    """Replace CLI option names in a message with the labels of the matching fields on this page.
+
+    Examples
+    --------
+    >>> in_page_terms("name at least one --target-skill or --occupation")
+    'name at least one “Target skills” or “Target occupation”'
+    """
+
+    def swap(match: re.Match[str]) -> str:
+        name = _CLI_FIELDS.get(match.group(0))
+        return _field(name) if name else match.group(0)
+
+    return _CLI_FLAG.sub(swap, text)
+
+
+# -- choices -------------------------------------------------------------------------------------------
+
+
+def _unique_labels(pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(label, id) pairs where a label shared by several ids gets the id appended, so picks are unambiguous."""
+    seen = Counter(label for label, _ in pairs)
+    return [(f"{label} [{ident}]" if seen[label] > 1 else label, ident) for label, ident in pairs]
+
+
+def occupation_choices(service: CredpathService) -> list[tuple[str, str]]:
+    return _unique_labels([(o.label, o.id) for o in service.options("occupation")])
+
+
+def skill_choices(service: CredpathService) -> list[tuple[str, str]]:
+    return _unique_labels([(o.label, o.id) for o in service.options("skill")])
+
+
+def credential_choices(service: CredpathService) -> list[tuple[str, str]]:
+    """Credentials labelled with their provider: two providers often use the same course title."""
+    creds = service.graph.credentials
+    return _unique_labels([(f"{o.label} · {creds[o.id].provider}", o.id) for o in service.options("credential")])
+
+
+def held_choices(service: CredpathService) -> list[tuple[str, str]]:
+    """Credentials and skills in one list, each label saying which it is."""
+    creds = [(f"{label} (credential)", ident) for label, ident in credential_choices(service)]
+    skills = [(f"{label} (skill)", ident) for label, ident in skill_choices(service)]
+    return creds + skills
+
+
+def provider_choices(service: CredpathService) -> list[str]:
+    return sorted({c.provider for c in service.graph.credentials.values()}, key=str.casefold)
+
+
+def catalogue_summary(service: CredpathService) -> str:
+    """One Markdown line: which catalogue this is, how big, and where it came from."""
+    g = service.graph
+    name = service.catalogue.name or "Catalogue"
+    line = (
+        f"**{name}**: {len(g.credentials):,} credentials · {len(g.skills):,} skills · "
+        f"{len(g.occupations):,} occupations"
+    )
+    if service.source:
+        line += f" · source: `{service.source}`"
+    if service.skipped:
+        line += f" · {len(service.skipped):,} entries skipped while loading"
+    return line
+
+
+# -- planning ------------------------------------------------------------------------------------------
+
+
+def _number(field: str, value: str | float | None) -> float | None:
+    """A numeric text field's value: empty means no limit; anything but a finite number is a RequestError."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise RequestError(
+            f"{value!r} is not a number",
+            where=LABELS[field],
+            fix="enter a number such as 40 or 12.5, or leave the field empty for no limit",
+        )
+    return number
+
+
+def _alternatives(value: float | None) -> int:
+    if value is None:
+        return 0
+    if not 0 <= value <= MAX_ALTERNATIVES or value != int(value):
+        raise RequestError(
+            f"the number of alternative plans must be a whole number from 0 to {MAX_ALTERNATIVES}, not {value}",
+            where=LABELS["alternatives"],
+            fix=f"choose a whole number between 0 and {MAX_ALTERNATIVES}",
+        )
+    return int(value)
+
+
+def plan_json_path(pathway: Pathway) -> str:
+    """Write the plan JSON to a file the page can offer for download, and return its path.
+
+    The file lives in the system temp directory, which Gradio serves files from; its name is the content's
+    hash, so the same plan is written once however often it is asked for.
+    """
+    text = pathway.model_dump_json(indent=2)
+    folder = Path(tempfile.gettempdir()) / "credpath-plans"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"credpath-plan-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
+    path.write_text(text + "\n", encoding="utf-8")
+    return str(path)
+
+
+def plan_handler(
+    service: CredpathService,
+    occupation: str | None,
+    skills: Sequence[str] | None,
+    credentials: Sequence[str] | None,
+    include_optional_skills: bool,
+    have: Sequence[str] | None,
+    max_hours: str | float | None,
+    max_cost: str | float | None,
+    hours_per_week: str | float | None,
+    exclude_providers: Sequence[str] | None,
+    delivery: Sequence[str] | None,
+    objective: str,
+    alternatives: float | None,
+) -> tuple[str, str | None]:
+    """Plan from the form's values: (the plan as Markdown, path of its JSON), or (a readable error, None).
+
+    This is the page's edge: every credpath error and every rejected value becomes a message that says
+    what is wrong and how to fix it. Nothing planned means a message, never an empty result.
+    """
+    try:
+        profile = LearnerProfile(
+            targets=Targets(
+                occupation=occupation or None,
+                skills=tuple(skills or ()),
+                credentials=tuple(credentials or ()),
+                include_optional_skills=bool(include_optional_skills),
+            ),
+            have=tuple(have or ()),
+            constraints=Constraints(
+                max_hours=_number("max_hours", max_hours),
+                max_cost=_number("max_cost", max_cost),
+                hours_per_week=_number("hours_per_week", hours_per_week),
+                exclude_providers=tuple(exclude_providers or ()),
+                delivery=tuple(delivery or ()),
+            ),
+            objective=objective or Objective.hours.value,
+        )
+        pathway = service.plan(profile, alternatives=_alternatives(alternatives))
+    except CredpathError as exc:
+        return error_markdown(in_page_terms(exc.message)), None
+    except ValidationError as exc:
+        return error_markdown(validation_message(exc)), None
+    except Exception as exc:
+        log.exception("planning failed unexpectedly")
+        return (
+            error_markdown(
+                f"credpath failed unexpectedly ({type(exc).__name__}: {exc}).\n"
+                "Fix: this is a bug in credpath; please report it with the values you entered."
+            ),
+            None,
+        )
+    return service.markdown(pathway), plan_json_path(pathway)
+
+
+def validation_message(exc: ValidationError) -> str:
+    """A rejected form value, named by its field label, with what to do about it."""
+    lines = []
+    for err in exc.errors():
+        names = [str(part) for part in err["loc"] if str(part) in LABELS]
+        field = _field(names[-1]) if names else ".".join(str(p) for p in err["loc"]) or "the request"
+        got = err.get("input")
+        shown = f" (got {got!r})" if isinstance(got, str | int | float) and len(repr(got)) <= 80 else ""
+        lines.append(f"{field}: {err['msg']}{shown}")
+    return "invalid value(s): " + "; ".join(lines) + "\nFix: correct the value(s) named above and plan again."
+
+
+def error_markdown(message: str) -> str:
+    """An error as a visible alert block. The text is escaped: ids and file names must not render as Markdown."""
+    what, _, fix = message.partition("\nFix: ")
+    body = "<br>".join(html.escape(line, quote=False) for line in what.splitlines())
+    fix_html = (
+        f'<p class="credpath-fix"><strong>How to fix it:</strong> {html.escape(fix, quote=False)}</p>' if fix else ""
+    )
+    return f'<div class="credpath-error" role="alert"><p><strong>Could not plan.</strong> {body}</p>{fix_html}</div>'
+
+
+# -- the page ------------------------------------------------------------------------------------------
+
+
+def _elem_id(field: str) -> str:
+    return "learner-" + field.replace("_", "-")
+
+
+def _limit_box(field: str, placeholder: str) -> gr.Textbox:
+    """A text box for an optional number: ``gr.Number`` cannot be left empty, and empty means no limit here."""
+    return gr.Textbox(label=LABELS[field], placeholder=placeholder, max_lines=1, elem_id=_elem_id(field))
+
+
+def _picker(choices: Sequence[tuple[str, str]] | Sequence[str], field: str, info: str | None = None) -> gr.Dropdown:
+    """A searchable multiselect for one form field."""
+    return gr.Dropdown(list(choices), multiselect=True, label=LABELS[field], info=info, elem_id=_elem_id(field))
+
+
+def render(service: CredpathService) -> None:
+    """Lay out the learner page inside the current ``gr.Blocks`` and connect its button to ``plan_handler``."""
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=1):
+            gr.Markdown("### What you want")
+            occupation = gr.Dropdown(
+                occupation_choices(service),
+                value=None,
+                label=LABELS["occupation"],
+                info="Type to search. Its essential skills become your targets.",
+                filterable=True,
+                elem_id=_elem_id("occupation"),
+            )
+            include_optional = gr.Checkbox(label=LABELS["include_optional_skills"], value=False)
+            skills = _picker(skill_choices(service), "skills", "Type to search; pick any number.")
+            credentials = _picker(credential_choices(service), "credentials")
+            gr.Markdown("### What you hold")
+            have = _picker(held_choices(service), "have", "Credentials you have earned and skills you already have.")
+        with gr.Column(scale=1):
+            gr.Markdown("### Your limits")
+            with gr.Row():
+                max_hours = _limit_box("max_hours", "no limit")
+                max_cost = _limit_box("max_cost", "no limit")
+                hours_per_week = _limit_box("hours_per_week", "optional")
+            exclude = _picker(provider_choices(service), "exclude_providers")
+            delivery = gr.CheckboxGroup(
+                [(d.value.replace("_", " "), d.value) for d in Delivery],
+                label=LABELS["delivery"],
+                info="None ticked allows every mode.",
+            )
+            with gr.Row():
+                objective = gr.Radio(
+                    [("total hours", Objective.hours.value), ("total cost", Objective.cost.value)],
+                    value=Objective.hours.value,
+                    label=LABELS["objective"],
+                )
+                alternatives = gr.Slider(0, MAX_ALTERNATIVES, value=0, step=1, label=LABELS["alternatives"])
+    plan_button = gr.Button("Plan my pathway", variant="primary", elem_id="learner-plan")
+    output = gr.Markdown(
+        "Choose a target occupation, skills or credentials, then press **Plan my pathway**.",
+        elem_id="learner-output",
+    )
+    download = gr.DownloadButton("Download plan (JSON)", visible=False, elem_id="learner-download")
+
+    def run(*values: Any) -> tuple[str, Any]:
+        text, path = plan_handler(service, *values)
+        return text, gr.DownloadButton(value=path, visible=path is not None)
+
+    plan_button.click(
+        run,
+        inputs=[
+            occupation,
+            skills,
+            credentials,
+            include_optional,
+            have,
+            max_hours,
+            max_cost,
+            hours_per_week,
+            exclude,
+            delivery,
+            objective,
+            alternatives,
+        ],
+        outputs=[output, download],
+        api_name="plan",
+    )
