@@ -15,10 +15,22 @@ DEFAULT_CATALOGUE = "default_catalogue.json"
 ESCO_SUBSET = "esco_subset.json.gz"
 
 
+def _data_dir() -> Path:
+    """The package's ``data`` folder, found through importlib.resources.
+
+    An editable install made while ``ingest`` had no ``__init__.py`` maps it as a namespace package,
+    for which importlib.resources raises NotADirectoryError; this module's own folder is then the answer.
+    """
+    try:
+        root = files("ingest")
+    except NotADirectoryError:
+        return Path(__file__).resolve().parent / "data"
+    return Path(str(root.joinpath("data")))
+
+
 def _data_path(name: str) -> Path:
     """The file ``name`` in the package's ``data`` folder, as a real path on disk."""
-    resource = files("ingest").joinpath("data", name)
-    path = Path(str(resource))
+    path = _data_dir() / name
     if not path.is_file():
         raise CatalogueError(
             f"bundled data file {name} is missing",

@@ -12,6 +12,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+import ingest.bundled
+from graph.errors import CatalogueError
 from graph.model import (
     AllOf,
     AnyOf,
@@ -279,6 +281,22 @@ def test_paths_and_merge_order() -> None:
     assert {s.id for s in merged.skills} == set(labels)
     prerequisites = {s.id: s.prerequisites for s in merged.skills}
     assert all(set(s.prerequisites) <= set(prerequisites[s.id]) for s in catalogue.skills)
+
+
+def test_paths_survive_a_namespace_package_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = example_catalogue_path()
+
+    def namespace_files(package: str) -> None:
+        raise NotADirectoryError("MultiplexedPath only supports directories")
+
+    monkeypatch.setattr(ingest.bundled, "files", namespace_files)
+    assert example_catalogue_path() == expected
+
+
+def test_a_missing_data_file_is_a_catalogue_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(ingest.bundled, "_data_dir", lambda: tmp_path)
+    with pytest.raises(CatalogueError, match=r"example_catalogue\.yaml is missing"):
+        example_catalogue_path()
 
 
 def test_subset_is_small_and_adapted_with_attribution() -> None:
