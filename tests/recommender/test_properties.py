@@ -15,7 +15,11 @@ from recommender.profile import Constraints, LearnerProfile, Objective, Targets
 from recommender.service import CredpathService
 from tests.strategies import dag_catalogues
 
-FAST = settings(max_examples=int(__import__("os").environ.get("CREDPATH_EXAMPLES", "80")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=int(__import__("os").environ.get("CREDPATH_EXAMPLES", "80")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def brute_force(cat: Catalogue, profile: LearnerProfile) -> float | None:
