@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from graph.algorithms import attainable, dependency_cycles, skill_prerequisite_cycles
 from graph.conditions import Leaf, leaves
+from graph.model import Credential, Occupation, Skill
 from graph.skillgraph import CREDENTIAL, SKILL, SkillGraph
 
 ERROR = "error"
@@ -70,11 +72,12 @@ def validate(g: SkillGraph) -> list[Problem]:
 def _duplicates(g: SkillGraph) -> list[Problem]:
     cat = g.catalogue
     out = []
-    for section, entries in (
+    sections: list[tuple[str, Sequence[Skill | Credential | Occupation]]] = [
         ("skills", cat.skills),
         ("credentials", cat.credentials),
         ("occupations", cat.occupations),
-    ):
+    ]
+    for section, entries in sections:
         counts = Counter(e.id for e in entries)
         seen: set[str] = set()
         for i, e in enumerate(entries):
@@ -137,10 +140,10 @@ def _unknown_references(g: SkillGraph) -> list[Problem]:
         for j, big in enumerate(c.stacks_into):
             unknown(f"/credentials/{i}/stacks_into/{j}", CREDENTIAL, big, WARNING)
     for i, o in enumerate(cat.occupations):
-        for j, s in enumerate(o.essential_skills):
-            unknown(f"/occupations/{i}/essential_skills/{j}", SKILL, s)
-        for j, s in enumerate(o.optional_skills):
-            unknown(f"/occupations/{i}/optional_skills/{j}", SKILL, s)
+        for j, sid in enumerate(o.essential_skills):
+            unknown(f"/occupations/{i}/essential_skills/{j}", SKILL, sid)
+        for j, sid in enumerate(o.optional_skills):
+            unknown(f"/occupations/{i}/optional_skills/{j}", SKILL, sid)
     return out
 
 

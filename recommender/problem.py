@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -180,7 +181,12 @@ def _suggest(g: SkillGraph, ident: str, kinds: tuple[str, ...]) -> str:
     """A fix hint naming the closest known entries by name, with their ids."""
     names: dict[str, tuple[str, str]] = {}
     for kind in kinds:
-        table = {SKILL: g.skills, CREDENTIAL: g.credentials, OCCUPATION: g.occupations}[kind]
+        tables: dict[str, Mapping[str, object]] = {
+            SKILL: g.skills,
+            CREDENTIAL: g.credentials,
+            OCCUPATION: g.occupations,
+        }
+        table = tables[kind]
         for key in table:
             names.setdefault(key.casefold(), (kind, key))
             names.setdefault(g.label((kind, key)).casefold(), (kind, key))
@@ -188,7 +194,9 @@ def _suggest(g: SkillGraph, ident: str, kinds: tuple[str, ...]) -> str:
     hint = "check the id or name; `credpath search TEXT` finds entries by meaning"
     found = list(dict.fromkeys(names[c] for c in close))[:3]
     if found:
-        shown = ", ".join(f"{g.label(leaf)!r} ({leaf[1]})" if g.label(leaf) != leaf[1] else repr(leaf[1]) for leaf in found)
+        shown = ", ".join(
+            f"{g.label(leaf)!r} ({leaf[1]})" if g.label(leaf) != leaf[1] else repr(leaf[1]) for leaf in found
+        )
         return f"did you mean {shown}? Otherwise {hint}"
     return hint
 

@@ -30,8 +30,16 @@ def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
             head += " Weeks |"
             sep += "---|"
         lines += [head, sep]
+        needed_by: dict[str, list[int]] = {}
+        for later in pathway.steps:
+            for m in later.requirements_met_by:
+                if m.kind == "credential" and m.source == "step":
+                    needed_by.setdefault(m.requirement, []).append(later.index)
         for s in pathway.steps:
-            teaches = ", ".join(g.label(("skill", x)) for x in s.teaches) or "—"
+            teaches = ", ".join(g.label(("skill", x)) for x in s.teaches)
+            if not teaches:
+                steps_needing = ", ".join(str(i) for i in needed_by.get(s.credential_id, []))
+                teaches = f"required by step {steps_needing}" if steps_needing else "—"
             met = (
                 "; ".join(
                     f"{g.label((m.kind, m.requirement))} ({'held' if m.source == 'held' else f'step {m.step}'})"

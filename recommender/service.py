@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -114,7 +114,12 @@ class CredpathService:
     def options(self, kind: str) -> list[Option]:
         """Every skill, credential or occupation as (id, label), sorted by label, for pickers."""
         g = self.graph
-        table: dict[str, Any] = {"skill": g.skills, "credential": g.credentials, "occupation": g.occupations}[kind]
+        tables: dict[str, Mapping[str, object]] = {
+            "skill": g.skills,
+            "credential": g.credentials,
+            "occupation": g.occupations,
+        }
+        table = tables[kind]
         return sorted((Option(i, g.label((kind, i))) for i in table), key=lambda o: (o.label.casefold(), o.id))
 
     def search(

@@ -46,5 +46,5 @@ def test_readme_links_exist() -> None:
 
 def test_make_targets_named_in_readme_exist() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    for target in set(re.findall(r"make (\w+)", README)):
+    for target in set(re.findall(r"`make (\w+)`", README) + re.findall(r"^make (\w+)", README, re.M)):
         assert re.search(rf"^{target}:", makefile, re.M), target

@@ -175,8 +175,7 @@ def validate(files: tuple[str, ...], strict: bool, fmt: str) -> None:
             click.echo(
                 f"{len(c.credentials)} credentials, {len(c.skills)} skills, {len(c.occupations)} occupations: "
                 f"{sum(p.severity == 'error' for p in problems)} error(s), "
-                f"{sum(p.severity == 'warning' for p in problems)} warning(s)",
-                err=True,
+                f"{sum(p.severity == 'warning' for p in problems)} warning(s)"
             )
         sys.exit(EXIT_PROBLEMS if counted else EXIT_OK)
 
@@ -233,7 +232,9 @@ def verify(plan_file: str, catalogue: tuple[str, ...], store: str | None) -> Non
         result = service.verify(pathway)
         for problem in result.problems:
             click.echo(f"invalid: {problem}")
-        click.echo(f"{'valid' if result.valid else 'INVALID'}: {len(result.checks)} checks", err=True)
+        click.echo(
+            f"{'valid' if result.valid else 'INVALID'}: {len(result.checks)} checks ({', '.join(result.checks)})"
+        )
         sys.exit(EXIT_OK if result.valid else EXIT_PROBLEMS)
 
 
