@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ def read_text(path: Path) -> str:
     """The text of ``path``, gunzipped when it ends in .gz."""
     try:
         raw = gzip.open(path).read() if path.suffix == ".gz" else path.read_bytes()
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise CatalogueError(f"cannot read file: {exc}", where=str(path), fix="check the path") from exc
     try:
         return raw.decode("utf-8-sig")
@@ -73,6 +74,8 @@ def parse_document(text: str, path: Path) -> Any:
         raise CatalogueError(
             "document is nested too deeply to read", where=str(path), fix="flatten the document"
         ) from exc
+    except (ValueError, TypeError) as exc:  # YAML scalars the loader cannot build, e.g. 2019-02-30
+        raise CatalogueError(f"invalid YAML value: {exc}", where=str(path), fix="fix or quote the value") from exc
 
 
 def catalogue_from_data(data: Any, path: Path, text: str | None = None) -> Catalogue:

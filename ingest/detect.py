@@ -1,0 +1,94 @@
+"""Which adapter reads a path (detected from content), and reading many paths into one merged catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from graph.errors import CatalogueError, UnknownFormatError
+from graph.model import Catalogue
+from ingest.base import Adapter, AdapterResult, Skipped
+from ingest.csvformat import CsvAdapter
+from ingest.ctdl import CtdlAdapter
+from ingest.esco import EscoAdapter
+from ingest.jsonld import read_head, unique
+from ingest.native import NativeAdapter
+from ingest.onet import OnetAdapter
+from ingest.openbadges import OpenBadgesAdapter
+
+HEAD_BYTES = 65536
+"""How much of a file (decompressed) the adapters' ``sniff`` sees."""
+
+ADAPTERS: tuple[Adapter, ...] = (
+    NativeAdapter(),
+    CtdlAdapter(),
+    OpenBadgesAdapter(),
+    EscoAdapter(),
+    OnetAdapter(),
+    CsvAdapter(),
+)
+"""Every format credpath reads, in the order detection tries them (the most specific first)."""
+
+
+def detect_format(path: Path) -> Adapter:
+    """The adapter for ``path``, chosen by content: a file's first bytes, a folder's file names.
+
+    Raises
+    ------
+    CatalogueError
+        When the path does not exist or cannot be read.
+    UnknownFormatError
+        When no adapter recognises it; the message lists every known format.
+    """
+    if not path.exists():
+        raise CatalogueError("no such file or folder", where=str(path), fix="check the path")
+    head = b"" if path.is_dir() else read_head(path, HEAD_BYTES)
+    for adapter in ADAPTERS:
+        if adapter.sniff(path, head):
+            return adapter
+    kind = "folder" if path.is_dir() else "file"
+    raise UnknownFormatError(
+        f"this {kind} is in none of the formats credpath reads",
+        where=str(path),
+        fix="convert it to one of the formats below (ingest/FORMATS.md describes each), "
+        "e.g. a CSV with the columns id, name, provider, teaches, requires",
+        problems=[f"{a.name}: {a.description}" for a in ADAPTERS],
+    )
+
+
+def load_sources(paths: Sequence[Path], progress: Callable[[str], None] | None = None) -> AdapterResult:
+    """Read every path with its adapter and merge the catalogues (skills with the same id merge).
+
+    Later sources win on credentials and occupations with equal ids. ``progress`` is told about each
+    path before and after it is read.
+
+    Raises
+    ------
+    CatalogueError
+        On the first path that cannot be read, naming it.
+    """
+    catalogue = Catalogue()
+    skipped: list[Skipped] = []
+    sources: list[str] = []
+    formats: list[str] = []
+    for path in paths:
+        adapter = detect_format(path)
+        if progress:
+            progress(f"reading {path} ({adapter.name})")
+        try:
+            result = adapter.read(path)
+        except OSError as exc:
+            raise CatalogueError(f"cannot read: {exc}", where=str(path), fix="check the path") from exc
+        catalogue = catalogue.merged(result.catalogue)
+        skipped.extend(result.skipped)
+        sources.extend(result.sources or (str(path),))
+        formats.append(result.format or adapter.name)
+        if progress:
+            c = result.catalogue
+            progress(
+                f"{path}: {len(c.credentials)} credentials, {len(c.skills)} skills, "
+                f"{len(c.occupations)} occupations, {len(result.skipped)} skipped"
+            )
+    return AdapterResult(
+        catalogue=catalogue, skipped=tuple(skipped), format="+".join(unique(formats)), sources=tuple(sources)
+    )
