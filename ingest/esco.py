@@ -194,8 +194,10 @@ class _Reader:
     def broader(self, path: Path, skills: dict[str, _Concept], out: dict[str, list[str]]) -> None:
         for line, row in iter_records(path, COLUMNS["broader"]):
             concept, parent = row.get("conceptUri", ""), row.get("broaderUri", "")
-            if concept in skills and parent:
+            if concept in skills and parent in skills:
                 out.setdefault(concept, []).append(parent)
+            elif concept in skills and parent:
+                self.tally("hierarchy link to a skill group (groups are not loaded as skills)", f"{path}:{line}")
             elif row.get("conceptType") == "SkillGroup":
                 self.tally("hierarchy between skill groups (groups are not loaded as skills)", f"{path}:{line}")
             else:

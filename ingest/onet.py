@@ -180,7 +180,7 @@ class _Reader:
                 self.tally("importance rating O*NET recommends suppressing", where)
             elif value < OPTIONAL_IMPORTANCE:
                 self.tally(f"importance below {OPTIONAL_IMPORTANCE} (not needed by the occupation)", where)
-            elif self.add_skill(where, element_id(element), label, descriptions.get(element, ""), element):
+            elif self.add_skill(where, element_id(element), label, descriptions.get(element, "")):
                 bucket = needs[code].essential if value >= ESSENTIAL_IMPORTANCE else needs[code].optional
                 bucket.append((value, element_id(element)))
 
@@ -196,21 +196,21 @@ class _Reader:
                 commodity = row.get("Commodity Code", "").strip()
                 description = f"{row.get('Commodity Title', '').strip()} (UNSPSC {commodity})" if commodity else ""
                 sid = technology_id(example)
-                if self.add_skill(
-                    where, sid, example, description, "", f"{ID_PREFIX}unspsc/{commodity}" if commodity else ""
-                ):
+                if self.add_skill(where, sid, example, description):
                     needs[code].optional.append((0.0, sid))
 
-    def add_skill(self, where: str, sid: str, label: str, description: str, element: str, group: str = "") -> bool:
-        """Record a skill (once; a technology in several commodity classes gets each as broader)."""
-        parent = element.rsplit(".", 1)[0] if "." in element else ""
-        broader = tuple(x for x in (element_id(parent) if parent else "", group) if x)
+    def add_skill(self, where: str, sid: str, label: str, description: str) -> bool:
+        """Record a skill once (a technology in several commodity classes gets each in its description).
+
+        No ``broader`` is set: the parent elements (``2.A.1`` Content ...) and commodity classes are
+        categories, not skills anyone can learn, and a hierarchy link to an undefined skill is a warning.
+        """
         old = self.skills.get(sid)
         if old is not None:
-            if broader and broader[0] not in old.broader:
-                self.skills[sid] = old.model_copy(update={"broader": (*old.broader, *broader)})
+            if description and description not in old.description:
+                self.skills[sid] = old.model_copy(update={"description": f"{old.description}; {description}"})
             return True
-        skill = model_or_skip(Skill, where, self.skipped, id=sid, label=label, description=description, broader=broader)
+        skill = model_or_skip(Skill, where, self.skipped, id=sid, label=label, description=description)
         if skill is None:
             return False
         self.skills[sid] = skill

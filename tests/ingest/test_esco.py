@@ -51,8 +51,12 @@ def test_skill_alt_labels_are_newline_separated_and_hierarchy_is_read() -> None:
     expected = [x.strip() for x in row["altLabels"].split("\n") if x.strip() and x.strip() != row["preferredLabel"]]
     assert list(skill.alt_labels) == list(dict.fromkeys(expected))
     assert skill.description == row["description"].strip()
-    broader = [r for r in raw_rows("broaderRelationsSkillPillar.csv.gz") if r["conceptUri"] == row["conceptUri"]]
-    assert skill.broader == tuple(dict.fromkeys(r["broaderUri"] for r in broader))
+    hierarchy = raw_rows("broaderRelationsSkillPillar.csv.gz")
+    to_skills = [r for r in hierarchy if r["conceptUri"] in skills and r["broaderUri"] in skills]
+    assert to_skills
+    for r in to_skills:
+        assert r["broaderUri"] in skills[r["conceptUri"]].broader
+    assert all(b in skills for s in skills.values() for b in s.broader)  # links to skill groups are left out
     assert all(not s.prerequisites for s in skills.values())  # the default: relations are not prerequisites
 
 
@@ -64,6 +68,7 @@ def test_everything_left_out_is_reported() -> None:
     assert "2 row(s) not used: relation naming an occupation not in the occupations file" in reasons
     assert "a9e54177-a185-404d-b6e6-15663d31137e" in reasons
     assert "3 row(s) not used: hierarchy between skill groups" in reasons
+    assert "row(s) not used: hierarchy link to a skill group (groups are not loaded as skills)" in reasons
     assert all(".csv" in s.where and ":" in s.where for s in result.skipped)
 
 
