@@ -278,6 +278,9 @@ class _Reader(NodeReader):
         """One ConditionProfile: ALL (or at-least-N) of its targets, or ANY of it and its alternatives."""
         if not self.readable_condition(pointer, profile, depth):
             return None
+        if {"CredentialAlignmentObject", "Competency"} & set(node_types(profile)):
+            sid = self.alignment(pointer, profile)  # a competency required directly, without a profile
+            return SkillCondition(skill=sid) if sid else None
         leaves: list[Condition] = []
         for key in ("targetLearningOpportunity", "targetCredential", "targetAssessment"):
             for i, target in enumerate(as_list(get(profile, key))):

@@ -191,6 +191,21 @@ def test_bare_keys_and_plain_type_id(tmp_path: Path) -> None:
     assert cred.alt_ids == ("ce-00000000-0000-4000-8000-000000000001",)
 
 
+def test_competency_alignment_directly_under_requires(tmp_path: Path) -> None:
+    doc = {
+        "@id": "https://example.org/cert",
+        "@type": "ceterms:Certification",
+        "ceterms:name": "Cert",
+        "ceterms:requires": [
+            {"@type": "ceterms:CredentialAlignmentObject", "ceterms:targetNode": "https://example.org/skill/a"}
+        ],
+    }
+    path = tmp_path / "cert.json"
+    path.write_text(json.dumps(doc))
+    (cert,) = CtdlAdapter().read(path).catalogue.credentials
+    assert cert.requires == SkillCondition(skill="https://example.org/skill/a")
+
+
 def test_streamed_and_parsed_reads_agree(monkeypatch: pytest.MonkeyPatch) -> None:
     names = sorted(p.name for p in FIXTURES.glob("*.json"))
     parsed = {n: read(n) for n in names}
