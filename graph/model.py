@@ -230,7 +230,9 @@ def _merge_skill(old: Skill, new: Skill) -> Skill:
     return Skill(
         id=new.id,
         label=new.label or old.label,
-        alt_labels=tuple(x for x in union(old.alt_labels, new.alt_labels) if x != new.label),
+        alt_labels=tuple(
+            x for x in union((old.label, *old.alt_labels), new.alt_labels) if x != (new.label or old.label)
+        ),
         alt_ids=union(old.alt_ids, new.alt_ids),
         description=new.description or old.description,
         prerequisites=union(old.prerequisites, new.prerequisites),

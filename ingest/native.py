@@ -20,9 +20,11 @@ SCHEMA_FIX = "run `credpath schema catalogue` for the expected fields"
 
 
 def read_text(path: Path) -> str:
-    """The text of ``path``, gunzipped when it ends in .gz."""
+    """The text of ``path``, gunzipped when its bytes are gzip (whatever its name)."""
     try:
-        raw = gzip.open(path).read() if path.suffix == ".gz" else path.read_bytes()
+        raw = path.read_bytes()
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
     except (OSError, EOFError, zlib.error) as exc:
         raise CatalogueError(f"cannot read file: {exc}", where=str(path), fix="check the path") from exc
     try:
@@ -50,8 +52,7 @@ class NativeAdapter:
     def read(self, path: Path) -> AdapterResult:
         text = read_text(path)
         data = parse_document(text, path)
-        return AdapterResult(catalogue=catalogue_from_data(data, path, text), format=self.name,
-                             sources=(str(path),))
+        return AdapterResult(catalogue=catalogue_from_data(data, path, text), format=self.name, sources=(str(path),))
 
 
 def parse_document(text: str, path: Path) -> Any:
