@@ -308,7 +308,6 @@ class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
     def validate_config_update(self, old_config: dict[str, Any], new_config: dict[str, Any]) -> None:
         if old_config.get("embedder") != new_config.get("embedder"):
             raise StoreError(
-                f"collection embedded with {old_config.get('embedder')!r}, "
-                f"not {new_config.get('embedder')!r}",
+                f"collection embedded with {old_config.get('embedder')!r}, not {new_config.get('embedder')!r}",
                 fix="re-ingest the catalogue so every entry is embedded with the new embedder",
             )

@@ -2,53 +2,30 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
-import re
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, get_args
+from typing import Any, Protocol
 
 import httpx
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.errors import ChromaError, NotFoundError
+from numpy.typing import NDArray
 
 from graph.errors import RequestError, StoreError
-from graph.model import Catalogue, Credential, Occupation, Skill
-from ingest.embedders import ChromaEmbeddingFunction, Embedder
+from ingest.embedders import ChromaEmbeddingFunction, Embedder, normalise
+from ingest.entries import KINDS, IndexEntry, Kind, normalise_label
 
-Kind = Literal["credential", "skill", "occupation"]
-KINDS: tuple[Kind, ...] = get_args(Kind)
-Entry = Credential | Skill | Occupation
 BATCH = 512
-RRF_K = 60
+LEXICAL_WEIGHT = 0.15
 INTERNAL_KEYS = frozenset({"json", "hash", "pos", "labels"})
 EQUAL_FILTERS = ("provider", "kind", "level", "delivery", "language", "currency")
 BOUND_FILTERS = {"max_hours": "hours", "max_cost": "cost", "max_credits": "credits"}
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-def normalise_label(text: str) -> str:
-    """Lower case, words only, single spaces: the key exact label matching compares."""
-    return " ".join(_WORD.findall(text.lower()))
-
-
-@dataclass(frozen=True)
-class IndexEntry:
-    """One catalogue entry as the index stores it: text to embed, filterable metadata, full JSON."""
-
-    id: str
-    kind: Kind
-    document: str
-    metadata: dict[str, Any]
-
-    @property
-    def content_hash(self) -> str:
-        return str(self.metadata["hash"])
 
 
 @dataclass(frozen=True)
@@ -70,60 +47,6 @@ class SearchHit:
             "score": self.score,
             "metadata": dict(self.metadata),
         }
-
-
-def _entry(kind: Kind, item: Entry, label: str, parts: Sequence[str], meta: dict[str, Any]) -> IndexEntry:
-    document = "\n".join(p for p in parts if p)
-    payload = item.model_dump_json(exclude_defaults=True)
-    labels = [normalise_label(x) for x in (label, *getattr(item, "alt_labels", ()))]
-    metadata = {k: v for k, v in meta.items() if v is not None and v != []}
-    metadata |= {
-        "label": label,
-        "labels": [x for x in dict.fromkeys(labels) if x] or [label],
-        "json": payload,
-        "hash": hashlib.sha256(f"{document}\0{payload}".encode()).hexdigest(),
-    }
-    return IndexEntry(item.id, kind, document, metadata)
-
-
-def index_entries(catalogue: Catalogue) -> dict[Kind, list[IndexEntry]]:
-    """Every entry of ``catalogue`` as the index stores it, per kind, in catalogue order.
-
-    A credential's text includes the labels of the skills it teaches, so a query in the words of
-    a skill finds the credentials that teach it.
-    """
-    skill_label = {s.id: s.label for s in catalogue.skills}
-    credentials = [
-        _entry(
-            "credential",
-            c,
-            c.name,
-            [c.name, c.description, "Teaches: " + "; ".join(skill_label.get(t.skill, t.skill) for t in c.teaches)]
-            if c.teaches
-            else [c.name, c.description],
-            {
-                "provider": c.provider,
-                "kind": c.kind.value,
-                "hours": c.hours,
-                "credits": c.credits,
-                "cost": c.cost,
-                "currency": c.currency,
-                "level": c.level.value if c.level else None,
-                "delivery": c.delivery.value if c.delivery else None,
-                "language": c.language,
-                "areas": list(c.areas),
-            },
-        )
-        for c in catalogue.credentials
-    ]
-    skills = [
-        _entry("skill", s, s.label, [s.label, "; ".join(s.alt_labels), s.description], {}) for s in catalogue.skills
-    ]
-    occupations = [
-        _entry("occupation", o, o.label, [o.label, "; ".join(o.alt_labels), o.description], {})
-        for o in catalogue.occupations
-    ]
-    return {"credential": credentials, "skill": skills, "occupation": occupations}
 
 
 def build_where(filters: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -191,17 +114,13 @@ def chroma_errors(where: str, doing: str) -> Iterator[None]:
         ) from exc
 
 
-def _rrf(rankings: Sequence[Sequence[str]]) -> list[tuple[str, float]]:
-    """Reciprocal-rank fusion: ids ordered by the sum of 1/(RRF_K + rank), ties by first appearance."""
-    scores: dict[str, float] = defaultdict(float)
-    for ranking in rankings:
-        for rank, item in enumerate(ranking):
-            scores[item] += 1.0 / (RRF_K + rank + 1)
-    return sorted(scores.items(), key=lambda pair: -pair[1])
+class LabelBM25:
+    """Okapi BM25 (k1 1.2, b 0.75) over short normalised texts per item: the labels of one collection.
 
-
-class _LabelBM25:
-    """BM25 over the labels and alternative labels of one collection, for lexical retrieval."""
+    >>> bm25 = LabelBM25({"a": ["data analyst"], "b": ["data entry clerk", "typist"]})
+    >>> bm25.rank("Data Analyst!", limit=5)
+    ['a', 'b']
+    """
 
     def __init__(self, labels: Mapping[str, Sequence[str]]) -> None:
         self.postings: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -213,7 +132,8 @@ class _LabelBM25:
                 self.postings[word].append((item, count))
         self.average = sum(self.lengths.values()) / max(1, len(self.lengths))
 
-    def rank(self, query: str, limit: int) -> list[str]:
+    def scores(self, query: str) -> dict[str, float]:
+        """BM25 score of every item sharing a word with ``query``."""
         scores: dict[str, float] = defaultdict(float)
         n = len(self.lengths)
         for word in set(normalise_label(query).split()):
@@ -222,7 +142,11 @@ class _LabelBM25:
             for item, count in posting:
                 norm = 1.2 * (0.25 + 0.75 * self.lengths[item] / self.average)
                 scores[item] += idf * count * 2.2 / (count + norm)
-        return [item for item, _ in sorted(scores.items(), key=lambda p: (-p[1], p[0]))[:limit]]
+        return scores
+
+    def rank(self, query: str, limit: int) -> list[str]:
+        """The ``limit`` best items for ``query``, ties broken by id."""
+        return [item for item, _ in sorted(self.scores(query).items(), key=lambda p: (-p[1], p[0]))[:limit]]
 
 
 class ChromaIndex:
@@ -242,7 +166,7 @@ class ChromaIndex:
         self.hybrid = hybrid
         self._function = ChromaEmbeddingFunction(embedder)
         self._collections: dict[Kind, Collection] = {}
-        self._lexical: dict[Kind, _LabelBM25] = {}
+        self._lexical: dict[Kind, LabelBM25] = {}
 
     def collection_name(self, kind: Kind) -> str:
         return f"{self.prefix}{kind}s"
@@ -294,7 +218,7 @@ class ChromaIndex:
             self._lexical.pop(kind, None)
             for start in range(0, len(mine), BATCH):
                 batch = mine[start : start + BATCH]
-                vectors = self.embedder.embed([e.document for e in batch])
+                vectors = self.embed_entries(batch)
                 with chroma_errors(self.where, f"write {kind} entries"):
                     collection.upsert(
                         ids=[e.id for e in batch],
@@ -305,6 +229,14 @@ class ChromaIndex:
                 done += len(batch)
                 if on_batch is not None:
                     on_batch(done)
+
+    def embed_entries(self, entries: Sequence[IndexEntry]) -> NDArray[np.float32]:
+        """One unit vector per entry: the normalised sum of its parts' vectors."""
+        if not entries:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        flat = self.embedder.embed([part for e in entries for part in e.parts])
+        starts = np.concatenate(([0], np.cumsum([len(e.parts) for e in entries])[:-1]))
+        return normalise(np.add.reduceat(flat, starts, axis=0))
 
     def delete(self, kind: Kind, ids: Sequence[str]) -> None:
         collection = self.collection(kind, create=True)
@@ -340,9 +272,14 @@ class ChromaIndex:
     def search(
         self, query: str, *, kind: Kind = "credential", k: int = 10, where: Mapping[str, Any] | None = None
     ) -> list[SearchHit]:
-        """Exact label matches first, then vector hits fused with BM25 label hits (skills, occupations).
+        """Entries of ``kind`` for ``query``: exact label matches first, then by similarity.
 
-        Credentials are searched by vector only: their names are titles, not the words a learner types.
+        Exact: the query, normalised, is the label or an alternative label (score 1 + cosine).
+        Skills and occupations without filters (``hybrid``): cosine similarity plus
+        ``LEXICAL_WEIGHT`` times the BM25 score over labels relative to the best one, over the
+        vector and the BM25 candidates (bench/ingest_bench.py: this keeps recall on unseen
+        phrasings and raises it where the words of a known label recur). Otherwise: cosine only.
+        Credentials are searched by vector: their names are titles, not the words a learner types.
         """
         if kind not in KINDS:
             raise RequestError(f"unknown kind {kind!r}", fix=f"use one of: {', '.join(KINDS)}")
@@ -351,31 +288,28 @@ class ChromaIndex:
         query = query.strip()
         if k <= 0 or not query:
             return []
-        fetch = k if not self.hybrid or kind == "credential" else max(2 * k, 20)
+        fused = self.hybrid and kind != "credential" and clause is None
+        fetch = max(3 * k, 30) if fused else k
+        vector = self.embedder.embed([query])
         with chroma_errors(self.where, f"search {kind} entries"):
             total = collection.count()
             if total == 0:
                 return []
-            key = normalise_label(query)
-            exact_where: dict[str, Any] = {"labels": {"$contains": key}}
+            exact_where: dict[str, Any] = {"labels": {"$contains": normalise_label(query)}}
             exact = collection.get(
                 where={"$and": [exact_where, clause]} if clause else exact_where, include=["metadatas"], limit=k
             )
             found: dict[str, Mapping[str, Any]] = dict(zip(exact["ids"], exact["metadatas"] or [], strict=True))
             answer = collection.query(
-                query_embeddings=self.embedder.embed([query]),
-                n_results=min(fetch, total),
-                where=clause,
-                include=["metadatas", "distances"],
+                query_embeddings=vector, n_results=min(fetch, total), where=clause, include=["metadatas", "distances"]
             )
         vector_ids = answer["ids"][0]
         similarity = {i: 1.0 - float(d) for i, d in zip(vector_ids, (answer["distances"] or [[]])[0], strict=True)}
         found |= dict(zip(vector_ids, (answer["metadatas"] or [[]])[0], strict=True))
-        ranked: list[tuple[str, float]] = [(i, 1.0 + similarity.get(i, 0.0)) for i in exact["ids"]]
-        if self.hybrid and kind != "credential" and clause is None:
-            ranked += _rrf([vector_ids, self._bm25(kind).rank(query, fetch)])
-        else:
-            ranked += [(i, similarity[i]) for i in vector_ids]
+        if fused:
+            self._add_lexical(collection, kind, query, vector[0], fetch, similarity)
+        ranked = [(i, 1.0 + similarity.get(i, 0.0)) for i in exact["ids"]]
+        ranked += sorted(similarity.items(), key=lambda pair: (-pair[1], pair[0]))
         best: dict[str, float] = {}
         for item, score in ranked:
             if len(best) == k:
@@ -397,8 +331,31 @@ class ChromaIndex:
             for item, score in best.items()
         ]
 
-    def _bm25(self, kind: Kind) -> _LabelBM25:
+    def _add_lexical(
+        self,
+        collection: Collection,
+        kind: Kind,
+        query: str,
+        vector: NDArray[np.float32],
+        fetch: int,
+        similarity: dict[str, float],
+    ) -> None:
+        """Fold BM25 label scores into ``similarity``, adding the best lexical candidates the vectors missed."""
+        lexical = self._bm25(kind).scores(query)
+        if not lexical:
+            return
+        top = max(lexical.values())
+        missing = [i for i, _ in sorted(lexical.items(), key=lambda p: (-p[1], p[0]))[:fetch] if i not in similarity]
+        if missing:
+            with chroma_errors(self.where, f"read {kind} vectors"):
+                got = collection.get(ids=missing, include=["embeddings"])
+            rows = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1)
+            similarity.update(zip(got["ids"], (float(x) for x in rows @ vector), strict=True))
+        for item in similarity:
+            similarity[item] += LEXICAL_WEIGHT * lexical.get(item, 0.0) / top
+
+    def _bm25(self, kind: Kind) -> LabelBM25:
         if kind not in self._lexical:
             labels = {i: m.get("labels", []) for i, m in self.metadatas(kind).items()}
-            self._lexical[kind] = _LabelBM25(labels)
+            self._lexical[kind] = LabelBM25(labels)
         return self._lexical[kind]

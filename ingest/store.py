@@ -1,42 +1,30 @@
 """The catalogue store: an atomically replaced Chroma index that hands back the catalogue it was given.
 
-Two backends keep the same promise, that a failed or killed ingest leaves the previous store as it was:
-
-- on disk, each ingest writes a new *generation* directory (a copy of the live one plus the
-  changes) and then points ``CURRENT`` at it with one ``os.replace``;
-- on a Chroma server, each ingest writes collections named for a new generation and then flips the
-  generation recorded in a small pointer collection.
+Each ingest writes a new generation beside the live one and publishes it in one step
+(see ``ingest.generations``), so readers never see half an ingest.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
-import json
-import os
-import shutil
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-import chromadb
 from chromadb.api import ClientAPI
-from chromadb.config import Settings as ChromaSettings
 
 from graph.errors import StoreError
 from graph.model import Catalogue, Credential, Occupation, Skill
 from ingest.base import Skipped
-from ingest.embedders import ChromaEmbeddingFunction, Embedder, make_embedder
-from ingest.index import KINDS, ChromaIndex, Entry, IndexEntry, Kind, SearchHit, chroma_errors, index_entries
+from ingest.embedders import Embedder, make_embedder
+from ingest.entries import KINDS, SCHEME, Entry, IndexEntry, Kind, index_entries
+from ingest.generations import DiskGenerations, ServerGenerations, close_client, prefix_for
+from ingest.index import ChromaIndex, SearchHit
 from ingest.settings import Settings
 
 Progress = Callable[[int, int, str], None]
 MODELS: dict[Kind, type[Entry]] = {"credential": Credential, "skill": Skill, "occupation": Occupation}
-POINTER = "credpath-pointer"
-COPY_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -85,206 +73,10 @@ class StoreStats:
     ingested_at: str = ""
 
 
-class _DiskBackend:
-    """Generations under ``root/generations/<n>/``; ``root/CURRENT`` names the live one."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.where = str(root)
-
-    @property
-    def _generations(self) -> Path:
-        return self.root / "generations"
-
-    def live(self) -> tuple[int, dict[str, Any]] | None:
-        try:
-            number = int((self.root / "CURRENT").read_text().strip())
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError) as exc:
-            raise StoreError(
-                f"the store's CURRENT pointer is unreadable: {exc}",
-                where=self.where,
-                fix="delete the store directory and run `credpath ingest` again",
-            ) from exc
-        try:
-            manifest = json.loads((self._generations / str(number) / "manifest.json").read_text())
-        except (OSError, ValueError) as exc:
-            raise StoreError(
-                f"the live generation {number} is missing or unreadable: {exc}",
-                where=self.where,
-                fix="delete the store directory and run `credpath ingest` again",
-            ) from exc
-        return number, manifest
-
-    def client(self, number: int) -> ClientAPI:
-        with chroma_errors(self.where, f"open generation {number}"):
-            return chromadb.PersistentClient(
-                self._generations / str(number), settings=ChromaSettings(anonymized_telemetry=False)
-            )
-
-    @contextmanager
-    def locked(self) -> Iterator[None]:
-        try:
-            self._generations.mkdir(parents=True, exist_ok=True)
-            handle = (self.root / ".lock").open("w")
-        except OSError as exc:
-            raise StoreError(f"cannot create the store: {exc}", where=self.where, fix="check the path") from exc
-        with handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise StoreError(
-                    "another ingest is writing this store", where=self.where, fix="wait for it to finish"
-                ) from None
-            yield
-
-    def begin(self, live: int | None, fresh: bool) -> int:
-        taken = [int(p.name) for p in self._generations.iterdir() if p.name.isdigit()]
-        number = max([*taken, live or 0]) + 1
-        target = self._generations / str(number)
-        with chroma_errors(self.where, f"prepare generation {number}"):
-            if live is not None and not fresh:
-                shutil.copytree(self._generations / str(live), target)
-            else:
-                target.mkdir()
-        return number
-
-    def commit(self, number: int, manifest: dict[str, Any]) -> None:
-        generation = self._generations / str(number)
-        with chroma_errors(self.where, f"publish generation {number}"):
-            _write_atomic(generation / "manifest.json", json.dumps(manifest, indent=2))
-            for folder, _dirs, files in os.walk(generation):
-                for name in files:
-                    _fsync(Path(folder) / name)
-            _write_atomic(self.root / "CURRENT", f"{number}\n")
-
-    def abort(self, number: int) -> None:
-        shutil.rmtree(self._generations / str(number), ignore_errors=True)
-
-    def collect(self, keep: Sequence[int]) -> None:
-        """Delete generations other than ``keep`` (the live one and the one before, for open readers)."""
-        for path in self._generations.iterdir():
-            if path.name not in {str(n) for n in keep}:
-                shutil.rmtree(path, ignore_errors=True)
-
-
-class _ServerBackend:
-    """Collections ``credpath-g<n>-<kind>s`` on a Chroma server; ``credpath-pointer`` names the live n."""
-
-    def __init__(self, url: str, embedder: Embedder) -> None:
-        parts = urlsplit(url if "://" in url else f"http://{url}")
-        self.where = url
-        self.embedder = embedder
-        with chroma_errors(url, "connect to the Chroma server"):
-            self._client = chromadb.HttpClient(
-                host=parts.hostname or "127.0.0.1",
-                port=parts.port or (443 if parts.scheme == "https" else 8000),
-                ssl=parts.scheme == "https",
-                settings=ChromaSettings(anonymized_telemetry=False),
-            )
-
-    def _pointer(self) -> Any:
-        with chroma_errors(self.where, "open the pointer collection"):
-            return self._client.get_or_create_collection(
-                POINTER,
-                embedding_function=ChromaEmbeddingFunction(self.embedder),  # type: ignore[arg-type]
-            )
-
-    def live(self) -> tuple[int, dict[str, Any]] | None:
-        meta = self._pointer().metadata or {}
-        if "generation" not in meta:
-            return None
-        return int(meta["generation"]), json.loads(str(meta["manifest"]))
-
-    def client(self, number: int) -> ClientAPI:
-        return self._client
-
-    @contextmanager
-    def locked(self) -> Iterator[None]:
-        yield
-
-    def _numbers(self) -> set[int]:
-        with chroma_errors(self.where, "list collections"):
-            names = [c.name for c in self._client.list_collections()]
-        return {int(n.split("-")[1][1:]) for n in names if n.startswith("credpath-g") and n.split("-")[1][1:].isdigit()}
-
-    def begin(self, live: int | None, fresh: bool) -> int:
-        number = max([*self._numbers(), live or 0]) + 1
-        if live is not None and not fresh:
-            source = ChromaIndex(self._client, self.embedder, prefix=prefix_for(live, True), where=self.where)
-            target = ChromaIndex(self._client, self.embedder, prefix=prefix_for(number, True), where=self.where)
-            for kind in KINDS:
-                old = source.collection(kind)
-                new = target.collection(kind, create=True)
-                with chroma_errors(self.where, f"copy the {kind} collection"):
-                    for offset in range(0, old.count(), COPY_PAGE):
-                        got = old.get(include=["embeddings", "documents", "metadatas"], limit=COPY_PAGE, offset=offset)
-                        new.add(
-                            ids=got["ids"],
-                            embeddings=got["embeddings"],
-                            documents=got["documents"],
-                            metadatas=got["metadatas"],
-                        )
-        return number
-
-    def commit(self, number: int, manifest: dict[str, Any]) -> None:
-        pointer = self._pointer()
-        now = (pointer.metadata or {}).get("generation")
-        if now is not None and int(now) != manifest.get("previous"):
-            raise StoreError(
-                f"another ingest published generation {now} while this one ran",
-                where=self.where,
-                fix="run the ingest again",
-            )
-        with chroma_errors(self.where, "publish the new generation"):
-            pointer.modify(metadata={"generation": number, "manifest": json.dumps(manifest)})
-
-    def abort(self, number: int) -> None:
-        self.collect(keep=[n for n in self._numbers() if n != number])
-
-    def collect(self, keep: Sequence[int]) -> None:
-        for number in self._numbers() - set(keep):
-            for kind in KINDS:
-                # Best effort: an orphaned collection is harmless and the next ingest retries.
-                with suppress(StoreError), chroma_errors(self.where, "delete an old generation"):
-                    self._client.delete_collection(f"{prefix_for(number, True)}{kind}s")
-
-
 def _reporter(progress: Progress | None, total: int, what: str) -> Callable[[int], None] | None:
     if progress is None:
         return None
     return lambda done: progress(done, total, what)
-
-
-def prefix_for(number: int, server: bool) -> str:
-    """Collection-name prefix of a generation (only server generations share one namespace)."""
-    return f"credpath-g{number}-" if server else "credpath-"
-
-
-def _close(client: ClientAPI) -> None:
-    """Release a persistent client's files (the concrete client has close(); the protocol does not)."""
-    close = getattr(client, "close", None)
-    if close is not None:
-        close()
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    _fsync(path.parent)
 
 
 class CatalogueStore:
@@ -309,8 +101,8 @@ class CatalogueStore:
         self.embedder = embedder
         self.hybrid = hybrid
         self._server = self.location.startswith(("http://", "https://"))
-        self._backend: _DiskBackend | _ServerBackend = (
-            _ServerBackend(self.location, embedder) if self._server else _DiskBackend(Path(location))
+        self._backend: DiskGenerations | ServerGenerations = (
+            ServerGenerations(self.location, embedder) if self._server else DiskGenerations(Path(location))
         )
         self._reader: tuple[int, ChromaIndex] | None = None
 
@@ -336,7 +128,7 @@ class CatalogueStore:
     def close(self) -> None:
         """Release the open Chroma client (on-disk mode); the store reopens on next use."""
         if self._reader is not None and not self._server:
-            _close(self._reader[1].client)
+            close_client(self._reader[1].client)
         self._reader = None
 
     def __enter__(self) -> CatalogueStore:
@@ -354,7 +146,7 @@ class CatalogueStore:
         with self._backend.locked():
             live = self._backend.live()
             previous = live[0] if live else None
-            fresh = live is None or live[1].get("embedder") != self.embedder.name
+            fresh = live is None or (live[1].get("embedder"), live[1].get("scheme")) != (self.embedder.name, SCHEME)
             old: dict[Kind, dict[str, dict[str, Any]]] = {kind: {} for kind in KINDS}
             if live is not None:
                 _, _, reader = self._live_index()
@@ -362,14 +154,17 @@ class CatalogueStore:
             self.close()
             number = self._backend.begin(previous, fresh)
             try:
-                writer = self._index(number, self._backend.client(number))
-                counts, skipped = self._apply(writer, catalogue, old, fresh, progress)
-                if not self._server:
-                    _close(writer.client)
+                client = self._backend.client(number)
+                try:
+                    counts, skipped = self._apply(self._index(number, client), catalogue, old, fresh, progress)
+                finally:
+                    if not self._server:  # flush, and free the path: an aborted number is reused
+                        close_client(client)
                 manifest = {
                     "generation": number,
                     "previous": previous,
                     "embedder": self.embedder.name,
+                    "scheme": SCHEME,
                     "dim": self.embedder.dim,
                     "name": catalogue.name,
                     "description": catalogue.description,
@@ -411,7 +206,7 @@ class CatalogueStore:
             ordered = {i: (p, e) for p, (i, (_, e)) in enumerate(sorted(unique.items(), key=lambda x: x[1][0]))}
             before = old[kind]
             changed = [
-                IndexEntry(e.id, e.kind, e.document, e.metadata | {"pos": p})
+                IndexEntry(e.id, e.kind, e.parts, e.metadata | {"pos": p})
                 for p, e in ordered.values()
                 if fresh or e.id not in before or before[e.id].get("hash") != e.content_hash
             ]

@@ -26,7 +26,8 @@ from graph.model import (
     TaughtSkill,
 )
 from ingest.embedders import HashingEmbedder
-from ingest.index import ChromaIndex, build_where, index_entries, normalise_label
+from ingest.entries import index_entries, normalise_label
+from ingest.index import ChromaIndex, build_where
 
 SKILLS = (
     Skill(id="esco:excel", label="use spreadsheets software", alt_labels=("Excel", "work with spreadsheets")),
@@ -89,9 +90,9 @@ def index(tmp_path: Path) -> Iterator[ChromaIndex]:
 def test_documents_hold_labels_descriptions_and_taught_skills() -> None:
     entries = index_entries(CATALOGUE)
     excel = entries["credential"][0]
-    assert excel.document.splitlines() == ["Excel Essentials", "Teaches: use spreadsheets software"]
-    skill_lines = entries["skill"][0].document.splitlines()
-    assert skill_lines == ["use spreadsheets software", "Excel; work with spreadsheets"]
+    assert excel.parts == ("Excel Essentials", "Teaches: use spreadsheets software")
+    assert entries["skill"][0].parts == ("use spreadsheets software; Excel; work with spreadsheets",)
+    assert entries["skill"][2].document == "SQL\nStructured query language for databases."
     assert entries["skill"][0].metadata["labels"] == ["use spreadsheets software", "excel", "work with spreadsheets"]
     meta = excel.metadata
     assert meta["provider"] == "Acme" and meta["hours"] == 10 and meta["areas"] == ["data", "office"]

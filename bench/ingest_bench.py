@@ -1,0 +1,198 @@
+"""Ingest speed and retrieval quality of the catalogue store on the full ESCO v1.1.1 release.
+
+Run: ``python bench/ingest_bench.py [--esco DIR] [--queries N] [--readme README.md]``. It prints two
+Markdown tables; ``--readme`` puts them between ``<!-- bench:ingest:start -->`` and
+``<!-- bench:ingest:end -->`` in that file (and changes nothing if the markers are missing).
+
+**Ingest.** The whole release (13,896 skills, 3,007 occupations and their 124k skill relations,
+read with ``ingest.esco.EscoAdapter``) goes into a new on-disk store with the bundled static
+embedder, as ``credpath ingest`` does it. Measured: wall time of the first ingest, of a second
+ingest with nothing changed (the idempotent path: no entry is re-embedded), of ``catalogue()``
+(and whether it equals what went in), the peak resident memory of the process up to that point
+(loading included), and the size of one generation on disk. Targets: under 2 minutes, under 2 GB.
+
+**Retrieval.** For every ESCO occupation, each of its alternative labels is a query; a hit is the
+occupation among the first five results (recall@5). Measuring this honestly needs care: the store
+normally indexes the alternative labels themselves, and then every query would match its own
+text exactly and recall would be a meaningless 1.0. So the occupations are indexed in two ways
+that hide the queried labels:
+
+- *label + description*: each occupation is indexed with its preferred label and description
+  only; every alternative label is a query. This asks: does a job title the catalogue never
+  listed find the occupation?
+- *held-out alt labels*: the alternative labels are split by position (even ones indexed, odd
+  ones queried), closer to the shipped store, which indexes the alternative labels it knows.
+
+Queries that are, once normalised, the preferred label of their own occupation are dropped (they
+test nothing). Three searchers see the same indexed text: a lexical baseline (BM25 over the
+indexed label, alternative labels and description), the vector search alone (``hybrid=False``),
+and the shipped hybrid search (exact label match first, then vector hits fused with BM25 over
+labels by reciprocal rank). Queries are a fixed-seed sample (``--queries``, 0 for all of them) so
+that the bench runs in a few minutes on two cores; the sample size is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from graph.model import Catalogue, Occupation
+from ingest.embedders import StaticEmbedder
+from ingest.entries import normalise_label
+from ingest.esco import EscoAdapter
+from ingest.index import LabelBM25
+from ingest.store import CatalogueStore
+
+DEFAULT_ESCO = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "esco-v1.1.1"
+START, END = "<!-- bench:ingest:start -->", "<!-- bench:ingest:end -->"
+Query = tuple[str, str]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def folder_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def timed(action: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = action()
+    return time.perf_counter() - start, result
+
+
+def ingest_rows(catalogue: Catalogue, load_seconds: float, work: Path) -> list[tuple[str, str]]:
+    embedder = StaticEmbedder()
+    texts = [f"{s.label}\n{'; '.join(s.alt_labels)}\n{s.description}" for s in catalogue.skills]
+    embed_seconds, _ = timed(lambda: embedder.embed(texts))
+    store = CatalogueStore(work / "store", embedder)
+    first, summary = timed(lambda: store.ingest(catalogue))
+    again, repeat = timed(lambda: store.ingest(catalogue))
+    rebuild, rebuilt = timed(store.catalogue)
+    peak = peak_rss_mb()
+    generation = work / "store" / "generations" / str(store.stats().generation)
+    store.close()
+    assert repeat.skill.unchanged == len(catalogue.skills), repeat  # type: ignore[attr-defined]
+    return [
+        ("ESCO release read (EscoAdapter)", f"{load_seconds:.1f} s"),
+        (
+            f"first ingest: {len(catalogue.skills):,} skills + {len(catalogue.occupations):,} occupations",
+            f"{first:.1f} s ({(len(catalogue.skills) + len(catalogue.occupations)) / first:,.0f} entries/s)",
+        ),
+        ("second ingest, nothing changed (all unchanged, nothing re-embedded)", f"{again:.1f} s"),
+        ("`catalogue()` rebuilt from the store", f"{rebuild:.1f} s, equal to the input: {rebuilt == catalogue}"),
+        ("peak resident memory (read + ingest + re-ingest)", f"{peak:,.0f} MB"),
+        ("one store generation on disk", f"{folder_mb(generation):,.0f} MB"),
+        ("static embedder throughput (skill texts, 1 process)", f"{len(texts) / embed_seconds:,.0f} texts/s"),
+        ("first ingest summary", str(summary).replace("\n", "; ")),
+    ]
+
+
+def split_setting(occupations: Sequence[Occupation], held_out: bool) -> tuple[Catalogue, list[Query]]:
+    """The occupations as indexed for one setting, and the (query, occupation id) pairs hidden from it."""
+    indexed: list[Occupation] = []
+    queries: list[Query] = []
+    for occupation in occupations:
+        shown = occupation.alt_labels[0::2] if held_out else ()
+        hidden = occupation.alt_labels[1::2] if held_out else occupation.alt_labels
+        indexed.append(occupation.model_copy(update={"alt_labels": shown}))
+        own = normalise_label(occupation.label)
+        queries += [(q, occupation.id) for q in hidden if normalise_label(q) != own]
+    return Catalogue(name="occupations", occupations=tuple(indexed)), queries
+
+
+def recall_at_5(queries: Sequence[Query], search: Callable[[str], list[str]]) -> float:
+    return sum(target in search(query)[:5] for query, target in queries) / max(1, len(queries))
+
+
+def retrieval_row(name: str, catalogue: Catalogue, queries: list[Query], embedder: StaticEmbedder, work: Path) -> str:
+    lexical = LabelBM25(
+        {
+            o.id: [normalise_label(o.label), *map(normalise_label, o.alt_labels), normalise_label(o.description)]
+            for o in catalogue.occupations
+        }
+    )
+    hybrid = CatalogueStore(work / name, embedder)
+    hybrid.ingest(catalogue)
+    vector = CatalogueStore(work / name, embedder, hybrid=False)
+    scores = [
+        recall_at_5(queries, lambda q: lexical.rank(q, 5)),
+        recall_at_5(queries, lambda q: [h.id for h in vector.search(q, kind="occupation", k=5)]),
+        recall_at_5(queries, lambda q: [h.id for h in hybrid.search(q, kind="occupation", k=5)]),
+    ]
+    hybrid.close()
+    vector.close()
+    return f"| {name} | {len(queries):,} | " + " | ".join(f"{s:.3f}" for s in scores) + " |"
+
+
+def report(esco: Path, sample: int, seed: int) -> str:
+    load_seconds, result = timed(lambda: EscoAdapter().read(esco))
+    catalogue: Catalogue = result.catalogue  # type: ignore[attr-defined]
+    work = Path(tempfile.mkdtemp(prefix="credpath-bench-"))
+    try:
+        rows = ingest_rows(catalogue, load_seconds, work)
+        embedder = StaticEmbedder()
+        lines = [
+            "| ingest (full ESCO v1.1.1, bundled static embedder) | result |",
+            "|---|---|",
+            *(f"| {what} | {value} |" for what, value in rows),
+            "",
+            "| occupations indexed with | queries (alt labels) | BM25 baseline r@5 | vector r@5 | hybrid r@5 |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for name, held_out in (("label + description", False), ("held-out alt labels", True)):
+            indexed, queries = split_setting(catalogue.occupations, held_out)
+            if sample and len(queries) > sample:
+                queries = random.Random(seed).sample(queries, sample)
+            lines.append(retrieval_row(name, indexed, queries, embedder, work))
+        lines.append("")
+        lines.append(
+            f"Two cores, {time.strftime('%Y-%m-%d')}; queries are a seeded sample (seed {seed}) "
+            "of every alternative label; `python bench/ingest_bench.py` reproduces it."
+        )
+        return "\n".join(lines)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def replace_block(readme: Path, block: str) -> bool:
+    """Put ``block`` between the bench markers in ``readme``; False (and no change) if they are missing."""
+    text = readme.read_text()
+    if START not in text or END not in text or text.index(START) > text.index(END):
+        return False
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    readme.write_text(f"{head}{START}\n{block}\n{END}{tail}")
+    return True
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--esco", type=Path, default=DEFAULT_ESCO, help="ESCO CSV release folder")
+    parser.add_argument("--queries", type=int, default=3000, help="queries sampled per setting; 0 = all")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--readme", type=Path, help="README to update between the bench:ingest markers")
+    args = parser.parse_args(argv)
+    if not args.esco.is_dir():
+        raise SystemExit(f"{args.esco}: no ESCO release here (pass --esco DIR)")
+    block = report(args.esco, args.queries, args.seed)
+    print(block)
+    if args.readme is not None and not replace_block(args.readme, block):
+        print(f"{args.readme}: no {START} ... {END} markers; left unchanged", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

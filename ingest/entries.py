@@ -1,0 +1,101 @@
+"""Catalogue entries as the index stores them: the texts to embed, filterable metadata and full JSON."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+from graph.model import Catalogue, Credential, Occupation, Skill
+
+Kind = Literal["credential", "skill", "occupation"]
+KINDS: tuple[Kind, ...] = get_args(Kind)
+Entry = Credential | Skill | Occupation
+SCHEME = 2  # how entries become vectors; a store built under another scheme is re-embedded
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def normalise_label(text: str) -> str:
+    """Lower case, words only, single spaces: the key exact label matching compares."""
+    return " ".join(_WORD.findall(text.lower()))
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One catalogue entry as the index stores it: text to embed, filterable metadata, full JSON.
+
+    ``parts`` are embedded separately and summed (a title part, a body part): a long description
+    then cannot drown the few words of a label. ``document`` is what Chroma stores: the parts joined.
+    """
+
+    id: str
+    kind: Kind
+    parts: tuple[str, ...]
+    metadata: dict[str, Any]
+
+    @property
+    def document(self) -> str:
+        return "\n".join(self.parts)
+
+    @property
+    def content_hash(self) -> str:
+        return str(self.metadata["hash"])
+
+
+def _entry(kind: Kind, item: Entry, label: str, title: str, body: str, meta: dict[str, Any]) -> IndexEntry:
+    parts = tuple(p for p in (title, body) if p.strip()) or (label,)
+    payload = item.model_dump_json(exclude_defaults=True)
+    labels = [normalise_label(x) for x in (label, *getattr(item, "alt_labels", ()))]
+    metadata = {k: v for k, v in meta.items() if v is not None and v != []}
+    metadata |= {
+        "label": label,
+        "labels": [x for x in dict.fromkeys(labels) if x] or [label],
+        "json": payload,
+        "hash": hashlib.sha256("\0".join((str(SCHEME), *parts, payload)).encode()).hexdigest(),
+    }
+    return IndexEntry(item.id, kind, parts, metadata)
+
+
+def _labelled(kind: Kind, item: Skill | Occupation) -> IndexEntry:
+    return _entry(kind, item, item.label, "; ".join((item.label, *item.alt_labels)), item.description, {})
+
+
+def index_entries(catalogue: Catalogue) -> dict[Kind, list[IndexEntry]]:
+    """Every entry of ``catalogue`` as the index stores it, per kind, in catalogue order.
+
+    Skills and occupations: title = label and alternative labels, body = description. Credentials:
+    title = name, body = description and the labels of the skills it teaches, so a query in the
+    words of a skill finds the credentials that teach it.
+    """
+    skill_label = {s.id: s.label for s in catalogue.skills}
+
+    def body(c: Credential) -> str:
+        taught = "; ".join(skill_label.get(t.skill, t.skill) for t in c.teaches)
+        return "\n".join(p for p in (c.description, f"Teaches: {taught}" if taught else "") if p)
+
+    credentials = [
+        _entry(
+            "credential",
+            c,
+            c.name,
+            c.name,
+            body(c),
+            {
+                "provider": c.provider,
+                "kind": c.kind.value,
+                "hours": c.hours,
+                "credits": c.credits,
+                "cost": c.cost,
+                "currency": c.currency,
+                "level": c.level.value if c.level else None,
+                "delivery": c.delivery.value if c.delivery else None,
+                "language": c.language,
+                "areas": list(c.areas),
+            },
+        )
+        for c in catalogue.credentials
+    ]
+    skills = [_labelled("skill", s) for s in catalogue.skills]
+    occupations = [_labelled("occupation", o) for o in catalogue.occupations]
+    return {"credential": credentials, "skill": skills, "occupation": occupations}
