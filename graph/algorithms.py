@@ -167,17 +167,33 @@ def order_credentials(
     def holds(leaf: Leaf) -> bool:
         return leaf[1] in (have_s if leaf[0] == SKILL else have_c)
 
-    pending = set(chosen) - have_c
+    pending = {c for c in chosen if c not in have_c}
+    waiting: dict[Leaf, list[str]] = defaultdict(list)
+    heap: list[tuple[Any, str]] = []
+    for c in pending:
+        if c not in g.credentials:
+            continue
+        if is_met(g.effective_requirement(c), holds):
+            heap.append((sort_key(c), c))
+        else:
+            for leaf in g.requirement_leaves(c):
+                if not holds(leaf):
+                    waiting[leaf].append(c)
+    heapq.heapify(heap)
+    queued = {c for _, c in heap}
     order: list[str] = []
-    while pending:
-        ready = [c for c in pending if c in g.credentials and is_met(g.effective_requirement(c), holds)]
-        if not ready:
-            break
-        first = min(ready, key=lambda c: (sort_key(c), c))
-        pending.discard(first)
+    while heap:
+        _, first = heapq.heappop(heap)
         order.append(first)
+        pending.discard(first)
+        gained = [(CREDENTIAL, first)] + [(SKILL, s) for s in g.credentials[first].taught_skill_ids if s not in have_s]
         have_c.add(first)
         have_s.update(g.credentials[first].taught_skill_ids)
+        for leaf in gained:
+            for other in waiting.pop(leaf, ()):
+                if other not in queued and is_met(g.effective_requirement(other), holds):
+                    queued.add(other)
+                    heapq.heappush(heap, (sort_key(other), other))
     return order, sorted(pending)
 
 

@@ -26,13 +26,17 @@ def build_steps(p: PlanProblem, chosen: frozenset[str]) -> tuple[Step, ...]:
     order.sort(key=lambda c: staged[c][0])
     position = {c: i + 1 for i, c in enumerate(order)}
     needed = _needed_skills(p, order, staged)
+    first_provider: dict[str, str] = {}
+    for cid in order:
+        for sid in g.credentials[cid].taught_skill_ids:
+            first_provider.setdefault(sid, cid)
     hpw = p.profile.constraints.hours_per_week
     steps = []
     elapsed = 0.0
     for cid in order:
         cred = g.credentials[cid]
         stage, used = staged[cid]
-        met = tuple(_met_by(p, leaf, position, order) for leaf in used)
+        met = tuple(_met_by(p, leaf, position, first_provider) for leaf in used)
         hours = float(cred.hours or 0.0)
         start_week = end_week = None
         if hpw:
@@ -67,7 +71,7 @@ def _needed_skills(p: PlanProblem, order: list[str], staged: dict[str, tuple[int
     return needed
 
 
-def _met_by(p: PlanProblem, leaf: Leaf, position: dict[str, int], order: list[str]) -> MetBy:
+def _met_by(p: PlanProblem, leaf: Leaf, position: dict[str, int], first_provider: dict[str, str]) -> MetBy:
     kind, ident = leaf
     if kind == CREDENTIAL:
         if ident in p.held_credentials:
@@ -75,8 +79,7 @@ def _met_by(p: PlanProblem, leaf: Leaf, position: dict[str, int], order: list[st
         return MetBy(requirement=ident, kind=kind, source="step", step=position[ident])
     if ident in p.held_skills:
         return MetBy(requirement=ident, kind=kind, source="held", via=p.granted_via.get(ident))
-    provider = next(c for c in order if ident in p.g.credentials[c].taught_skill_ids)
-    return MetBy(requirement=ident, kind=kind, source="step", step=position[provider])
+    return MetBy(requirement=ident, kind=kind, source="step", step=position[first_provider[ident]])
 
 
 def totals(p: PlanProblem, steps: tuple[Step, ...]) -> tuple[float, float, int | None]:

@@ -54,9 +54,11 @@ def condition_cost(cond: Condition | None, cost: dict[Leaf, float], p: PlanProbl
     return sum(sorted(condition_cost(c, cost, p) for c in cond.of)[: cond.at_least])
 
 
-def greedy_select(p: PlanProblem, targets: tuple[Target, ...]) -> frozenset[str] | None:
+def greedy_select(
+    p: PlanProblem, targets: tuple[Target, ...], cost: dict[Leaf, float] | None = None
+) -> frozenset[str] | None:
     """Credentials that reach ``targets`` by always following the cheapest estimate, or None."""
-    cost = estimate_costs(p)
+    cost = cost if cost is not None else estimate_costs(p)
     chosen: set[str] = set()
     have_s = set(p.held_skills)
     have_c = set(p.held_credentials)
@@ -124,8 +126,9 @@ def greedy_within_budget(p: PlanProblem) -> tuple[frozenset[str], tuple[Uncovere
     chosen: frozenset[str] = frozenset()
     reached: list[Target] = []
     left: list[Uncovered] = []
+    estimates = estimate_costs(p)
     for t in p.coverable:
-        attempt = greedy_select(p, (*reached, t))
+        attempt = greedy_select(p, (*reached, t), estimates)
         if attempt is None:
             left.append(
                 Uncovered(

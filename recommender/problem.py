@@ -32,7 +32,7 @@ class PlanProblem:
     held_credentials: frozenset[str]
     held_skills: frozenset[str]
     granted_via: dict[str, str]
-    allowed_set: frozenset[str]
+    allowed_set: ConstraintFilter
     reach: Attainable
     already_held: tuple[Target, ...] = ()
     coverable: tuple[Target, ...] = ()
@@ -61,23 +61,34 @@ class PlanProblem:
         return creds, frozenset(s for s in skills if s in self.reach.skills)
 
 
-def allowed_credentials(g: SkillGraph, c: Constraints) -> frozenset[str]:
-    """Credentials the constraints allow on their own: provider, delivery, per-item hours and cost."""
-    excluded_providers = {p.casefold() for p in c.exclude_providers}
-    excluded = set(c.exclude_credentials)
-    delivery = set(c.delivery)
-    ok = set()
-    for cred in g.credentials.values():
-        if cred.id in excluded or cred.provider.casefold() in excluded_providers:
-            continue
-        if delivery and cred.delivery is not None and cred.delivery not in delivery:
-            continue
+class ConstraintFilter:
+    """Which credentials the constraints allow on their own: provider, delivery, per-item hours and cost.
+
+    Checked lazily per credential, so a plan over a 100k-credential catalogue never scans all of it.
+    """
+
+    def __init__(self, g: SkillGraph, c: Constraints) -> None:
+        self._g = g
+        self._c = c
+        self._excluded_providers = {p.casefold() for p in c.exclude_providers}
+        self._excluded = set(c.exclude_credentials)
+        self._delivery = set(c.delivery)
+
+    def __contains__(self, credential_id: object) -> bool:
+        cred = self._g.credentials.get(credential_id) if isinstance(credential_id, str) else None
+        if cred is None or cred.id in self._excluded or cred.provider.casefold() in self._excluded_providers:
+            return False
+        if self._delivery and cred.delivery is not None and cred.delivery not in self._delivery:
+            return False
+        c = self._c
         if c.max_hours is not None and (cred.hours or 0) > c.max_hours:
-            continue
-        if c.max_cost is not None and cred.cost > c.max_cost:
-            continue
-        ok.add(cred.id)
-    return frozenset(ok)
+            return False
+        return not (c.max_cost is not None and cred.cost > c.max_cost)
+
+
+def allowed_credentials(g: SkillGraph, c: Constraints) -> ConstraintFilter:
+    """The constraint filter for ``c`` over ``g`` (supports ``credential_id in allowed``)."""
+    return ConstraintFilter(g, c)
 
 
 def prepare(g: SkillGraph, profile: LearnerProfile) -> PlanProblem:
@@ -105,7 +116,7 @@ def prepare(g: SkillGraph, profile: LearnerProfile) -> PlanProblem:
         held_skills=frozenset(held_s),
         granted_via=via,
         allowed_set=allowed,
-        reach=attainable(g, held_c, held_s, allowed=allowed.__contains__),
+        reach=_reach_towards(g, targets, held_c, held_s, allowed),
     )
     held, coverable = [], []
     for t in targets:
@@ -120,6 +131,25 @@ def prepare(g: SkillGraph, profile: LearnerProfile) -> PlanProblem:
     problem.already_held = tuple(held)
     problem.coverable = tuple(coverable)
     return problem
+
+
+def _reach_towards(
+    g: SkillGraph, targets: tuple[Target, ...], held_c: set[str], held_s: set[str], allowed: ConstraintFilter
+) -> Attainable:
+    """What is attainable among the credentials that could matter for the targets.
+
+    Exact: every teacher of a skill in the requirement closure is in the closure, so credentials
+    outside it can never enable one inside it; restricting first keeps large catalogues fast.
+    """
+    closure, _ = requirement_closure(
+        g,
+        skills=[t.id for t in targets if t.kind == SKILL],
+        credentials=[t.id for t in targets if t.kind == CREDENTIAL],
+        allowed=allowed.__contains__,
+        held_skills=held_s,
+        held_credentials=held_c,
+    )
+    return attainable(g, held_c, held_s, allowed=lambda c: c in closure)
 
 
 def resolve_profile(g: SkillGraph, profile: LearnerProfile) -> LearnerProfile:

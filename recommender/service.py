@@ -15,7 +15,7 @@ from graph.skillgraph import SkillGraph
 from graph.validate import Problem, validate
 from ingest.base import Skipped
 from ingest.settings import Settings
-from recommender.build import build_steps, covered_targets, explanation, objective_value, totals
+from recommender.build import PENDING, build_steps, covered_targets, explanation, objective_value, totals
 from recommender.plan import Alternative, Pathway
 from recommender.planners import PLANNERS, Planner
 from recommender.problem import prepare
@@ -198,7 +198,7 @@ class CredpathService:
             optimal=proposal.quality.optimal,
             quality=proposal.quality,
             alternatives=tuple(alternatives_out),
-            verification=verify_steps(g, p.profile, ()),
+            verification=PENDING,
             planner=chosen_planner.name,
             explanation=explanation(p, steps, proposal.quality, uncovered),
         )
