@@ -23,7 +23,7 @@ from ingest.entries import KINDS, IndexEntry, Kind, normalise_label
 
 BATCH = 512
 LEXICAL_WEIGHT = 0.15
-INTERNAL_KEYS = frozenset({"json", "hash", "pos", "labels"})
+INTERNAL_KEYS = frozenset({"json", "hash", "pos", "labels", "label"})
 EQUAL_FILTERS = ("provider", "kind", "level", "delivery", "language", "currency")
 BOUND_FILTERS = {"max_hours": "hours", "max_cost": "cost", "max_credits": "credits"}
 
