@@ -243,7 +243,7 @@ def make_embedder(settings: Settings, *, api_key: str | None = None) -> Embedder
         return SentenceTransformerEmbedder(model)
     if settings.embedder == "openai":
         url = settings.embedder_url or "https://api.openai.com/v1"
-        return OpenAIEmbedder(url, model or "text-embedding-3-small", api_key=api_key)
+        return OpenAIEmbedder(url, model or "text-embedding-3-small", api_key=api_key or settings.embedder_api_key)
     return OllamaEmbedder(settings.embedder_url or "http://127.0.0.1:11434", model or "nomic-embed-text")
 
 

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
         default=None, description="Model name or local path for the sentence-transformers/openai/ollama embedders."
     )
     embedder_url: str | None = Field(default=None, description="Base URL for the openai/ollama embedders.")
+    embedder_api_key: str | None = Field(
+        default=None, description="API key for the openai embedder (not needed for local OpenAI-compatible servers)."
+    )
     plan_time_limit: float = Field(default=20.0, gt=0, description="Seconds the exact planner may search.")
     host: str = "127.0.0.1"
     port: int = 7860
