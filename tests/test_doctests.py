@@ -12,9 +12,7 @@ import graph
 import recommender
 
 MODULES = sorted(
-    m.name
-    for pkg in (graph, recommender)
-    for m in pkgutil.iter_modules(pkg.__path__, prefix=pkg.__name__ + ".")
+    m.name for pkg in (graph, recommender) for m in pkgutil.iter_modules(pkg.__path__, prefix=pkg.__name__ + ".")
 )
 
 
