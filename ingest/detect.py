@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -47,6 +48,7 @@ def detect_format(path: Path) -> Adapter:
         if adapter.sniff(path, head):
             return adapter
     kind = "folder" if path.is_dir() else "file"
+    _raise_if_broken_json(path, head)
     raise UnknownFormatError(
         f"this {kind} is in none of the formats credpath reads",
         where=str(path),
@@ -54,6 +56,22 @@ def detect_format(path: Path) -> Adapter:
         "e.g. a CSV with the columns id, name, provider, teaches, requires",
         problems=[f"{a.name}: {a.description}" for a in ADAPTERS],
     )
+
+
+def _raise_if_broken_json(path: Path, head: bytes) -> None:
+    """A file that starts like JSON but does not parse gets the syntax error, not 'unknown format'."""
+    if not head.lstrip().startswith((b"{", b"[")) or len(head) >= HEAD_BYTES:
+        return
+    try:
+        json.loads(head.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return
+    except json.JSONDecodeError as exc:
+        raise CatalogueError(
+            f"invalid JSON: {exc.msg}", where=f"{path}:{exc.lineno}:{exc.colno}", fix="fix the JSON syntax"
+        ) from exc
+    except RecursionError:
+        return
 
 
 def load_sources(paths: Sequence[Path], progress: Callable[[str], None] | None = None) -> AdapterResult:

@@ -119,3 +119,12 @@ def test_load_sources_stops_at_the_first_bad_file() -> None:
 def test_load_nothing() -> None:
     result = load_sources([])
     assert result.catalogue.credentials == () and result.skipped == () and result.format == ""
+
+
+def test_broken_json_reports_the_syntax_error_not_unknown_format(tmp_path: Path) -> None:
+    broken = tmp_path / "catalogue.json"
+    broken.write_text('{\n  "credentials": [\n    {"id": "c1",}\n  ]\n}\n')
+    with pytest.raises(CatalogueError, match="invalid JSON") as info:
+        detect_format(broken)
+    assert f"{broken}:3:" in info.value.message
+    assert not isinstance(info.value, UnknownFormatError)
