@@ -40,7 +40,7 @@ def validate(g: SkillGraph) -> list[Problem]:
     >>> from graph.model import Catalogue, Credential, Skill, TaughtSkill
     >>> cat = Catalogue(skills=(Skill(id="a", label="A", prerequisites=("b",)),
     ...     Skill(id="b", label="B", prerequisites=("a",))),
-    ...     credentials=(Credential(id="c", name="C", provider="P",
+    ...     credentials=(Credential(id="c", name="C", provider="P", hours=1,
     ...                             teaches=(TaughtSkill(skill="x"), TaughtSkill(skill="a"))),))
     >>> for p in validate(SkillGraph(cat)):
     ...     print(p.code, p.pointer)
@@ -66,7 +66,38 @@ def validate(g: SkillGraph) -> list[Problem]:
             )
         )
     problems += _unsatisfiable(g)
+    problems += _incomplete_facts(g)
     return problems
+
+
+def _incomplete_facts(g: SkillGraph) -> list[Problem]:
+    """Facts the planner needs to compare credentials fairly: hours, and one currency."""
+    out = []
+    for i, c in enumerate(g.catalogue.credentials):
+        if c.hours is None:
+            out.append(
+                Problem(
+                    "missing_hours",
+                    WARNING,
+                    f"/credentials/{i}/hours",
+                    f"credential {c.id!r} states no hours; plans count it as 0 hours",
+                    "add the expected learning hours",
+                    (c.id,),
+                )
+            )
+    currencies = sorted({c.currency for c in g.catalogue.credentials if c.cost})
+    if len(currencies) > 1:
+        out.append(
+            Problem(
+                "mixed_currency",
+                WARNING,
+                "/credentials",
+                f"costs are in several currencies ({', '.join(currencies)}); total costs add them as they are",
+                "convert costs to one currency",
+                tuple(currencies),
+            )
+        )
+    return out
 
 
 def _duplicates(g: SkillGraph) -> list[Problem]:

@@ -132,4 +132,7 @@ def explanation(
         notes.append(f"Already held: {held}.")
     for u in uncovered:
         notes.append(f"Not covered: {g.label((u.kind, u.target))}: {u.detail}.")
+    unknown_hours = [st.name for st in steps if g.credentials[st.credential_id].hours is None]
+    if unknown_hours:
+        notes.append(f"No hours stated for {', '.join(unknown_hours)}; the totals count them as 0 hours.")
     return tuple(notes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -73,12 +74,15 @@ class ConstraintFilter:
         self._excluded_providers = {p.casefold() for p in c.exclude_providers}
         self._excluded = set(c.exclude_credentials)
         self._delivery = set(c.delivery)
+        self._today = c.as_of or dt.date.today()
 
     def __contains__(self, credential_id: object) -> bool:
         cred = self._g.credentials.get(credential_id) if isinstance(credential_id, str) else None
         if cred is None or cred.id in self._excluded or cred.provider.casefold() in self._excluded_providers:
             return False
         if self._delivery and cred.delivery is not None and cred.delivery not in self._delivery:
+            return False
+        if cred.valid_until is not None and cred.valid_until < self._today:
             return False
         c = self._c
         if c.max_hours is not None and (cred.hours or 0) > c.max_hours:
@@ -249,7 +253,7 @@ def _why_unreachable(problem: PlanProblem, t: Target) -> Uncovered:
                 kind=t.kind,
                 reason=UncoveredReason.excluded_by_constraints,
                 detail=f"every credential that teaches {label!r} is excluded by your constraints "
-                f"(provider, delivery, per-item hours or cost): {', '.join(teachers)}",
+                f"(provider, delivery, per-item hours or cost, or no longer offered): {', '.join(teachers)}",
             )
     elif not problem.allowed(t.id):
         return Uncovered(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -46,6 +47,10 @@ class Constraints(BaseModel):
         default=(), description="Allowed delivery modes; empty allows all. Unknown delivery is allowed."
     )
     exclude_credentials: tuple[str, ...] = ()
+    as_of: dt.date | None = Field(
+        default=None,
+        description="Credentials whose valid_until is before this date are not offered; default: today.",
+    )
 
 
 class LearnerProfile(BaseModel):

@@ -269,3 +269,16 @@ class TestValidate:
         assert ("unsatisfiable", "/credentials/2") in problems
         cyc = [p for p in validate(SkillGraph(cat)) if p.pointer == "/credentials/3"]
         assert cyc and "depend on itself" in cyc[0].message and "q" in cyc[0].nodes
+
+    def test_missing_hours_and_mixed_currencies_are_warnings(self) -> None:
+        cat = Catalogue(
+            credentials=(
+                Credential(id="a", name="A", provider="P", cost=10, currency="EUR", hours=3),
+                Credential(id="b", name="B", provider="P", cost=10, currency="USD"),
+            )
+        )
+        found = {(p.code, p.severity, p.pointer) for p in validate(SkillGraph(cat))}
+        assert found == {
+            ("missing_hours", "warning", "/credentials/1/hours"),
+            ("mixed_currency", "warning", "/credentials"),
+        }

@@ -174,3 +174,37 @@ class TestInfeasible:
             service.plan(LearnerProfile(targets=Targets(occupation=ANALYST), have=("nonsense-badge",)))
         with pytest.raises(RequestError, match="no target"):
             service.plan(LearnerProfile(targets=Targets()))
+
+
+class TestValidity:
+    def test_expired_credentials_are_not_offered(self) -> None:
+        import datetime as dt
+
+        cat = Catalogue(
+            skills=(Skill(id="s", label="S"),),
+            credentials=(
+                Credential(
+                    id="old",
+                    name="Old",
+                    provider="P",
+                    teaches=(TaughtSkill(skill="s"),),
+                    hours=1,
+                    valid_until=dt.date(2020, 1, 1),
+                ),
+                Credential(id="new", name="New", provider="P", teaches=(TaughtSkill(skill="s"),), hours=9),
+            ),
+        )
+        service = CredpathService(cat)
+        plan = service.plan(LearnerProfile(targets=Targets(skills=("s",))))
+        assert plan.credential_ids == ("new",)
+        back_then = Constraints(as_of=dt.date(2019, 6, 1))
+        plan = service.plan(LearnerProfile(targets=Targets(skills=("s",)), constraints=back_then))
+        assert plan.credential_ids == ("old",)
+
+    def test_unknown_hours_are_explained(self) -> None:
+        cat = Catalogue(
+            skills=(Skill(id="s", label="S"),),
+            credentials=(Credential(id="c", name="Mystery course", provider="P", teaches=(TaughtSkill(skill="s"),)),),
+        )
+        plan = CredpathService(cat).plan(LearnerProfile(targets=Targets(skills=("s",))))
+        assert any("No hours stated for Mystery course" in note for note in plan.explanation)
