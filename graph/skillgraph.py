@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from graph.conditions import Leaf, leaves
 from graph.model import AllOf, Catalogue, Condition, Credential, Occupation, Skill, SkillCondition
+
+if TYPE_CHECKING:
+    from graph.validate import Problem
 
 SKILL = "skill"
 CREDENTIAL = "credential"
@@ -92,6 +96,12 @@ class SkillGraph:
                 if not g.has_edge((SKILL, sid), (OCCUPATION, o.id)):
                     g.add_edge((SKILL, sid), (OCCUPATION, o.id), rel="optional")
         return g
+
+    def validate(self) -> list[Problem]:
+        """Every problem in the catalogue (see :func:`graph.validate.validate`)."""
+        from graph.validate import validate
+
+        return validate(self)
 
     def teachers(self, skill_id: str) -> tuple[str, ...]:
         """Ids of the credentials that teach ``skill_id``, sorted."""
