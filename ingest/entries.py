@@ -12,7 +12,7 @@ from graph.model import Catalogue, Credential, Occupation, Skill
 Kind = Literal["credential", "skill", "occupation"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
 Entry = Credential | Skill | Occupation
-SCHEME = 2  # how entries become vectors; a store built under another scheme is re-embedded
+SCHEME = 3  # how entries become vectors; a store built under another scheme is re-embedded
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -43,8 +43,8 @@ class IndexEntry:
         return str(self.metadata["hash"])
 
 
-def _entry(kind: Kind, item: Entry, label: str, title: str, body: str, meta: dict[str, Any]) -> IndexEntry:
-    parts = tuple(p for p in (title, body) if p.strip()) or (label,)
+def _entry(kind: Kind, item: Entry, label: str, meta: dict[str, Any], *texts: str) -> IndexEntry:
+    parts = tuple(p for p in texts if p.strip()) or (label,)
     payload = item.model_dump_json(exclude_defaults=True)
     labels = [normalise_label(x) for x in (label, *getattr(item, "alt_labels", ()))]
     metadata = {k: v for k, v in meta.items() if v is not None and v != []}
@@ -57,16 +57,18 @@ def _entry(kind: Kind, item: Entry, label: str, title: str, body: str, meta: dic
     return IndexEntry(item.id, kind, parts, metadata)
 
 
-def _labelled(kind: Kind, item: Skill | Occupation) -> IndexEntry:
-    return _entry(kind, item, item.label, "; ".join((item.label, *item.alt_labels)), item.description, {})
+def _labelled(kind: Kind, item: Skill | Occupation, *more: str) -> IndexEntry:
+    return _entry(kind, item, item.label, {}, "; ".join((item.label, *item.alt_labels)), item.description, *more)
 
 
 def index_entries(catalogue: Catalogue) -> dict[Kind, list[IndexEntry]]:
     """Every entry of ``catalogue`` as the index stores it, per kind, in catalogue order.
 
-    Skills and occupations: title = label and alternative labels, body = description. Credentials:
-    title = name, body = description and the labels of the skills it teaches, so a query in the
-    words of a skill finds the credentials that teach it.
+    Skills and occupations: title = label and alternative labels, body = description; occupations
+    add a third part, the labels of their essential skills found in ``catalogue`` (on ESCO this
+    raised recall@5 of unseen job titles, bench/ingest_bench.py). Credentials: title = name, body =
+    description and the labels of the skills it teaches, so a query in the words of a skill finds
+    the credentials that teach it.
     """
     skill_label = {s.id: s.label for s in catalogue.skills}
 
@@ -79,8 +81,6 @@ def index_entries(catalogue: Catalogue) -> dict[Kind, list[IndexEntry]]:
             "credential",
             c,
             c.name,
-            c.name,
-            body(c),
             {
                 "provider": c.provider,
                 "kind": c.kind.value,
@@ -93,9 +93,14 @@ def index_entries(catalogue: Catalogue) -> dict[Kind, list[IndexEntry]]:
                 "language": c.language,
                 "areas": list(c.areas),
             },
+            c.name,
+            body(c),
         )
         for c in catalogue.credentials
     ]
     skills = [_labelled("skill", s) for s in catalogue.skills]
-    occupations = [_labelled("occupation", o) for o in catalogue.occupations]
+    occupations = [
+        _labelled("occupation", o, "; ".join(skill_label[s] for s in o.essential_skills if s in skill_label))
+        for o in catalogue.occupations
+    ]
     return {"credential": credentials, "skill": skills, "occupation": occupations}

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import math
 import sqlite3
-from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,9 +18,11 @@ from numpy.typing import NDArray
 from graph.errors import RequestError, StoreError
 from ingest.embedders import ChromaEmbeddingFunction, Embedder, normalise
 from ingest.entries import KINDS, IndexEntry, Kind, normalise_label
+from ingest.lexical import LabelBM25, LabelGrams, ranked
 
 BATCH = 512
 LEXICAL_WEIGHT = 0.15
+GRAM_WEIGHT = 0.5
 INTERNAL_KEYS = frozenset({"json", "hash", "pos", "labels", "label"})
 EQUAL_FILTERS = ("provider", "kind", "level", "delivery", "language", "currency")
 BOUND_FILTERS = {"max_hours": "hours", "max_cost": "cost", "max_credits": "credits"}
@@ -114,41 +114,6 @@ def chroma_errors(where: str, doing: str) -> Iterator[None]:
         ) from exc
 
 
-class LabelBM25:
-    """Okapi BM25 (k1 1.2, b 0.75) over short normalised texts per item: the labels of one collection.
-
-    >>> bm25 = LabelBM25({"a": ["data analyst"], "b": ["data entry clerk", "typist"]})
-    >>> bm25.rank("Data Analyst!", limit=5)
-    ['a', 'b']
-    """
-
-    def __init__(self, labels: Mapping[str, Sequence[str]]) -> None:
-        self.postings: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        self.lengths: dict[str, int] = {}
-        for item, texts in labels.items():
-            words = [w for t in texts for w in t.split()]
-            self.lengths[item] = len(words)
-            for word, count in Counter(words).items():
-                self.postings[word].append((item, count))
-        self.average = sum(self.lengths.values()) / max(1, len(self.lengths))
-
-    def scores(self, query: str) -> dict[str, float]:
-        """BM25 score of every item sharing a word with ``query``."""
-        scores: dict[str, float] = defaultdict(float)
-        n = len(self.lengths)
-        for word in set(normalise_label(query).split()):
-            posting = self.postings.get(word, [])
-            idf = math.log(1 + (n - len(posting) + 0.5) / (len(posting) + 0.5))
-            for item, count in posting:
-                norm = 1.2 * (0.25 + 0.75 * self.lengths[item] / self.average)
-                scores[item] += idf * count * 2.2 / (count + norm)
-        return scores
-
-    def rank(self, query: str, limit: int) -> list[str]:
-        """The ``limit`` best items for ``query``, ties broken by id."""
-        return [item for item, _ in sorted(self.scores(query).items(), key=lambda p: (-p[1], p[0]))[:limit]]
-
-
 class ChromaIndex:
     """A :class:`CatalogueIndex` over three Chroma collections (``{prefix}credentials`` ...).
 
@@ -166,7 +131,7 @@ class ChromaIndex:
         self.hybrid = hybrid
         self._function = ChromaEmbeddingFunction(embedder)
         self._collections: dict[Kind, Collection] = {}
-        self._lexical: dict[Kind, LabelBM25] = {}
+        self._lexical: dict[Kind, tuple[LabelBM25, LabelGrams]] = {}
 
     def collection_name(self, kind: Kind) -> str:
         return f"{self.prefix}{kind}s"
@@ -276,9 +241,11 @@ class ChromaIndex:
 
         Exact: the query, normalised, is the label or an alternative label (score 1 + cosine).
         Skills and occupations without filters (``hybrid``): cosine similarity plus
-        ``LEXICAL_WEIGHT`` times the BM25 score over labels relative to the best one, over the
-        vector and the BM25 candidates (bench/ingest_bench.py: this keeps recall on unseen
-        phrasings and raises it where the words of a known label recur). Otherwise: cosine only.
+        ``LEXICAL_WEIGHT`` times the BM25 score over labels relative to the best one plus
+        ``GRAM_WEIGHT`` times the character n-gram cosine to the closest label, over the vector,
+        BM25 and n-gram candidates (bench/ingest_bench.py: the words of a known label and its
+        spelling variants raise an entry; unseen phrasings keep their vector rank). Otherwise:
+        cosine only.
         Credentials are searched by vector: their names are titles, not the words a learner types.
         """
         if kind not in KINDS:
@@ -340,22 +307,22 @@ class ChromaIndex:
         fetch: int,
         similarity: dict[str, float],
     ) -> None:
-        """Fold BM25 label scores into ``similarity``, adding the best lexical candidates the vectors missed."""
-        lexical = self._bm25(kind).scores(query)
-        if not lexical:
-            return
-        top = max(lexical.values())
-        missing = [i for i, _ in sorted(lexical.items(), key=lambda p: (-p[1], p[0]))[:fetch] if i not in similarity]
+        """Fold BM25 and n-gram label scores into ``similarity``, adding the best candidates the vectors missed."""
+        bm25, grams = self._lexical_scorers(kind)
+        words, spelling = bm25.scores(query), grams.scores(query)
+        top = max(words.values(), default=1.0)
+        candidates = dict.fromkeys([*ranked(words, fetch), *ranked(spelling, fetch)])
+        missing = [i for i in candidates if i not in similarity]
         if missing:
             with chroma_errors(self.where, f"read {kind} vectors"):
                 got = collection.get(ids=missing, include=["embeddings"])
             rows = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1)
             similarity.update(zip(got["ids"], (float(x) for x in rows @ vector), strict=True))
         for item in similarity:
-            similarity[item] += LEXICAL_WEIGHT * lexical.get(item, 0.0) / top
+            similarity[item] += LEXICAL_WEIGHT * words.get(item, 0.0) / top + GRAM_WEIGHT * spelling.get(item, 0.0)
 
-    def _bm25(self, kind: Kind) -> LabelBM25:
+    def _lexical_scorers(self, kind: Kind) -> tuple[LabelBM25, LabelGrams]:
         if kind not in self._lexical:
             labels = {i: m.get("labels", []) for i, m in self.metadatas(kind).items()}
-            self._lexical[kind] = LabelBM25(labels)
+            self._lexical[kind] = (LabelBM25(labels), LabelGrams(labels))
         return self._lexical[kind]

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import doctest
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import chromadb
+import numpy as np
 import pytest
 from chromadb.config import Settings as ChromaSettings
+from hypothesis import given
+from hypothesis import strategies as st
 
 import ingest.index
+import ingest.lexical
 import ingest.store
 from graph.errors import RequestError, StoreError
 from graph.model import (
@@ -25,9 +29,10 @@ from graph.model import (
     SkillCondition,
     TaughtSkill,
 )
-from ingest.embedders import HashingEmbedder
+from ingest.embedders import HashingEmbedder, Vectors
 from ingest.entries import index_entries, normalise_label
 from ingest.index import ChromaIndex, build_where
+from ingest.lexical import LabelGrams, char_grams
 
 SKILLS = (
     Skill(id="esco:excel", label="use spreadsheets software", alt_labels=("Excel", "work with spreadsheets")),
@@ -195,7 +200,68 @@ def test_normalise_label() -> None:
     assert normalise_label("  Python (computer   programming) ") == "python computer programming"
 
 
-@pytest.mark.parametrize("module", [ingest.index, ingest.store])
+class SameVector:
+    """Every text gets one vector: the cosine cannot rank, so a search ranks by its lexical scores."""
+
+    name = "same-vector"
+    dim = 4
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        return np.tile(np.array([1, 0, 0, 0], dtype=np.float32), (len(texts), 1))
+
+
+def test_occupations_embed_their_essential_skill_labels() -> None:
+    nurse = Occupation(id="o:n", label="nurse", essential_skills=("esco:nursing", "esco:unknown"))
+    entry = index_entries(Catalogue(skills=SKILLS, occupations=(nurse,)))["occupation"][0]
+    assert entry.parts == ("nurse", "provide nursing care")
+    alone = index_entries(Catalogue(occupations=(nurse,)))["occupation"][0]
+    assert alone.parts == ("nurse",) and alone.content_hash != entry.content_hash
+
+
+def test_spelling_variant_of_a_label_ranks_its_entry_first(tmp_path: Path) -> None:
+    # BM25 alone prefers o:union: it shares the word "labor"; the n-grams see "labour economist".
+    occupations = (
+        Occupation(id="o:economist", label="labour economist"),
+        Occupation(id="o:union", label="labor union organiser"),
+        Occupation(id="o:advisor", label="economic advisor"),
+    )
+    client = chromadb.PersistentClient(tmp_path / "chroma", settings=ChromaSettings(anonymized_telemetry=False))
+    built = ChromaIndex(client, SameVector(), where=str(tmp_path))
+    built.upsert(index_entries(Catalogue(occupations=occupations))["occupation"])
+    assert built.search("Labor Economists", kind="occupation", k=3)[0].id == "o:economist"
+    client.close()  # type: ignore[attr-defined]
+
+
+def test_char_grams_stay_inside_words() -> None:
+    assert char_grams("ab cd", sizes=(3,)) == {"#ab": 1, "ab#": 1, "#cd": 1, "cd#": 1}
+    assert char_grams("a", sizes=(4,)) == {"#a#": 1}
+
+
+def test_label_grams_match_morphological_variants() -> None:
+    grams = LabelGrams(
+        {
+            "o:dw": ["data warehouse analyst", "dw specialist"],
+            "o:entry": ["data entry clerk"],
+            "o:analyst": ["business analyst"],
+        }
+    )
+    assert grams.rank("data warehousing analysts", limit=3)[0] == "o:dw"
+    assert grams.rank("data-entry clerks", limit=1) == ["o:entry"]
+    assert grams.scores("zzz qqq") == {} and LabelGrams({}).scores("data") == {}
+
+
+@given(st.lists(st.text(alphabet="abcdefgh ", min_size=1, max_size=20), min_size=1, max_size=6))
+def test_label_grams_give_each_label_its_own_item_first(labels: list[str]) -> None:
+    items = {f"i{n}": [label] for n, label in enumerate(labels) if label.split()}
+    grams = LabelGrams(items)
+    for item, (label,) in items.items():
+        scores = grams.scores(label)
+        assert all(0.0 < s <= 1.0 + 1e-6 for s in scores.values())
+        assert scores[item] == pytest.approx(max(scores.values()))
+        assert scores[item] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("module", [ingest.index, ingest.lexical, ingest.store])
 def test_doctests(module: object) -> None:
     assert doctest.testmod(module).failed == 0  # type: ignore[arg-type]
 
