@@ -136,21 +136,13 @@ class ExactPlanner:
 
     def _fallback(self, p: PlanProblem, sol: Solution, deadline: float) -> Proposal:
         """No solution within the time limit: the greedy plan, with the solver's bound."""
-        chosen, left = greedy_within_budget(p)
-        value = sum(p.weight(c) for c in chosen)
-        bound = sol.bound
-        gap = (value - bound) / value if bound is not None and value else None
-        q = Quality(
-            objective=p.profile.objective.value,
-            value=value,
-            optimal=False,
-            bound=bound,
-            gap=gap,
+        return _greedy_proposal(
+            p,
+            bound=sol.bound,
             solver="greedy (time limit reached before HiGHS found a plan)",
             status=sol.status,
-            seconds=round(sol.seconds, 4),
+            seconds=sol.seconds,
         )
-        return Proposal(chosen, q, left)
 
 
 class GreedyPlanner:
@@ -160,19 +152,34 @@ class GreedyPlanner:
 
     def propose(self, p: PlanProblem, *, alternatives: int = 0, time_limit: float = 20.0) -> Proposal:
         started = time.perf_counter()
-        chosen, left = greedy_within_budget(p)
-        value = sum(p.weight(c) for c in chosen)
-        q = Quality(
-            objective=p.profile.objective.value,
-            value=value,
-            optimal=False,
-            bound=None,
-            gap=None,
-            solver="greedy",
-            status="heuristic",
-            seconds=round(time.perf_counter() - started, 4),
-        )
-        return Proposal(chosen, q, left)
+        return _greedy_proposal(p, bound=None, solver="greedy", status="heuristic", started=started)
+
+
+def _greedy_proposal(
+    p: PlanProblem,
+    *,
+    bound: float | None,
+    solver: str,
+    status: str,
+    seconds: float | None = None,
+    started: float | None = None,
+) -> Proposal:
+    """The greedy selection within budget, with its quality: never optimal, gap only against a known bound."""
+    chosen, left = greedy_within_budget(p)
+    value = sum(p.weight(c) for c in chosen)
+    if seconds is None:
+        seconds = time.perf_counter() - (started or time.perf_counter())
+    q = Quality(
+        objective=p.profile.objective.value,
+        value=value,
+        optimal=False,
+        bound=bound,
+        gap=(value - bound) / value if bound is not None and value else None,
+        solver=solver,
+        status=status,
+        seconds=round(seconds, 4),
+    )
+    return Proposal(chosen, q, left)
 
 
 PLANNERS: dict[str, type[ExactPlanner] | type[GreedyPlanner]] = {

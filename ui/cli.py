@@ -271,26 +271,37 @@ def ingest(paths: tuple[str, ...], store: str | None, quiet: bool) -> None:
         echo: Callable[[str], None] = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
         loaded = load_sources([Path(p) for p in paths], progress=echo)
         target = open_store(settings, path=Path(store) if store else None, url=settings.chroma_url)
-        summary = target.ingest(loaded.catalogue, progress=None if quiet else _progress_bar)
+        bar = None if quiet else ProgressBar()
+        try:
+            summary = target.ingest(loaded.catalogue, progress=bar)
+        finally:
+            if bar is not None:
+                bar.close()
         for skipped in loaded.skipped:
             click.echo(f"skipped: {skipped}", err=True)
         click.echo(str(summary))
 
 
-def _progress_bar(done: int, total: int, what: str) -> None:
-    """A tqdm bar on stderr, updated by the store as batches land."""
-    from tqdm import tqdm
+class ProgressBar:
+    """A tqdm bar on stderr per kind of entry, updated by the store as batches land."""
 
-    bar = getattr(_progress_bar, "bar", None)
-    if bar is None or bar.desc != what or bar.total != total:
-        if bar is not None:
-            bar.close()
-        bar = tqdm(total=total, desc=what, unit="entry", file=sys.stderr, leave=False)
-        _progress_bar.bar = bar  # type: ignore[attr-defined]
-    bar.update(done - bar.n)
-    if done >= total:
-        bar.close()
-        _progress_bar.bar = None  # type: ignore[attr-defined]
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        from tqdm import tqdm
+
+        if self._bar is None or self._bar.desc != what or self._bar.total != total:
+            self.close()
+            self._bar = tqdm(total=total, desc=what, unit="entry", file=sys.stderr, leave=False)
+        self._bar.update(done - self._bar.n)
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
 
 
 @main.command()
