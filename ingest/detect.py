@@ -11,7 +11,7 @@ from graph.model import Catalogue
 from ingest.base import Adapter, AdapterResult, Skipped
 from ingest.csvformat import CsvAdapter
 from ingest.ctdl import CtdlAdapter
-from ingest.esco import EscoAdapter
+from ingest.esco import EscoAdapter, SkillRelations
 from ingest.jsonld import read_head, unique
 from ingest.native import NativeAdapter
 from ingest.onet import OnetAdapter
@@ -74,11 +74,17 @@ def _raise_if_broken_json(path: Path, head: bytes) -> None:
         return
 
 
-def load_sources(paths: Sequence[Path], progress: Callable[[str], None] | None = None) -> AdapterResult:
+def load_sources(
+    paths: Sequence[Path],
+    progress: Callable[[str], None] | None = None,
+    *,
+    esco_skill_relations: SkillRelations = "none",
+) -> AdapterResult:
     """Read every path with its adapter and merge the catalogues (skills with the same id merge).
 
     Later sources win on credentials and occupations with equal ids. ``progress`` is told about each
-    path before and after it is read.
+    path before and after it is read. ``esco_skill_relations`` says which ESCO skill-skill relations
+    become prerequisites (see :class:`ingest.esco.EscoAdapter`).
 
     Raises
     ------
@@ -91,6 +97,8 @@ def load_sources(paths: Sequence[Path], progress: Callable[[str], None] | None =
     formats: list[str] = []
     for path in paths:
         adapter = detect_format(path)
+        if isinstance(adapter, EscoAdapter) and esco_skill_relations != "none":
+            adapter = EscoAdapter(skill_relations=esco_skill_relations)
         if progress:
             progress(f"reading {path} ({adapter.name})")
         try:

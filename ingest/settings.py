@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     embedder_api_key: str | None = Field(
         default=None, description="API key for the openai embedder (not needed for local OpenAI-compatible servers)."
     )
+    esco_skill_relations: Literal["none", "essential", "all"] = Field(
+        default="none",
+        description="Which ESCO skill-skill relations become prerequisites when an ESCO release is read.",
+    )
     plan_time_limit: float = Field(default=20.0, gt=0, description="Seconds the exact planner may search.")
     host: str = "127.0.0.1"
     port: int = 7860

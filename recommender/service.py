@@ -63,7 +63,10 @@ class CredpathService:
         """Load catalogue files in any supported format (detected from content) and merge them."""
         from ingest.detect import load_sources
 
-        result = load_sources([Path(p) for p in paths], progress=progress)
+        settings = settings or Settings()
+        result = load_sources(
+            [Path(p) for p in paths], progress=progress, esco_skill_relations=settings.esco_skill_relations
+        )
         return cls(
             result.catalogue,
             source=", ".join(str(p) for p in paths),

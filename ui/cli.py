@@ -269,7 +269,9 @@ def ingest(paths: tuple[str, ...], store: str | None, quiet: bool) -> None:
 
         settings = Settings()
         echo: Callable[[str], None] = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
-        loaded = load_sources([Path(p) for p in paths], progress=echo)
+        loaded = load_sources(
+            [Path(p) for p in paths], progress=echo, esco_skill_relations=settings.esco_skill_relations
+        )
         target = open_store(settings, path=Path(store) if store else None, url=settings.chroma_url)
         bar = None if quiet else ProgressBar()
         try:

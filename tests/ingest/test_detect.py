@@ -128,3 +128,11 @@ def test_broken_json_reports_the_syntax_error_not_unknown_format(tmp_path: Path)
         detect_format(broken)
     assert f"{broken}:3:" in info.value.message
     assert not isinstance(info.value, UnknownFormatError)
+
+
+def test_esco_skill_relations_become_prerequisites_only_when_asked() -> None:
+    folder = Path(__file__).resolve().parents[1] / "fixtures" / "esco"
+    plain = load_sources([folder]).catalogue
+    assert not any(s.prerequisites for s in plain.skills)
+    linked = load_sources([folder], esco_skill_relations="all").catalogue
+    assert any(s.prerequisites for s in linked.skills)
