@@ -3,9 +3,11 @@
 Two implementations keep one promise, that a failed or killed ingest leaves the live version as it was:
 
 - ``DiskGenerations``: each version is a directory ``root/generations/<n>/`` (a copy of the live one
-  plus the changes); ``root/CURRENT`` names the live one and is replaced with one ``os.replace``;
+  plus the changes, with the saved label scorers ``lexical-<kind>.npz`` beside Chroma's files);
+  ``root/CURRENT`` names the live one and is replaced with one ``os.replace``;
 - ``ServerGenerations``: each version is a set of collections ``credpath-g<n>-<kind>s`` on a Chroma
-  server; the small ``credpath-pointer`` collection records the live n and is flipped last.
+  server; the small ``credpath-pointer`` collection records the live n and is flipped last. A
+  server generation has no directory, so its label scorers are built by each reader on first search.
 """
 
 from __future__ import annotations
@@ -61,6 +63,10 @@ class DiskGenerations:
         return StoreError(
             f"{what}: {exc}", where=self.where, fix="delete the store directory and run `credpath ingest` again"
         )
+
+    def directory(self, number: int) -> Path | None:
+        """The folder of generation ``number``: its Chroma files and its saved label scorers."""
+        return self._generations / str(number)
 
     def client(self, number: int) -> ClientAPI:
         with chroma_errors(self.where, f"open generation {number}"):
@@ -144,6 +150,10 @@ class ServerGenerations:
 
     def client(self, number: int) -> ClientAPI:
         return self._client
+
+    def directory(self, number: int) -> Path | None:
+        """None: a server generation lives in collections only."""
+        return None
 
     @contextmanager
     def locked(self) -> Iterator[None]:

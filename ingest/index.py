@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
@@ -18,7 +19,7 @@ from numpy.typing import NDArray
 from graph.errors import RequestError, StoreError
 from ingest.embedders import ChromaEmbeddingFunction, Embedder, normalise
 from ingest.entries import KINDS, IndexEntry, Kind, normalise_label
-from ingest.lexical import LabelBM25, LabelGrams, ranked
+from ingest.lexical import LabelScorers, ranked
 
 BATCH = 512
 LEXICAL_WEIGHT = 0.15
@@ -119,10 +120,22 @@ class ChromaIndex:
 
     ``client`` is a ``chromadb.PersistentClient`` or ``chromadb.HttpClient``; ``where`` names it in
     errors. Vectors always come from ``embedder``, never from Chroma's default model.
+
+    The label scorers of hybrid search are built from the stored labels on the first search of
+    each kind, unless ``lexical_dir`` holds them as saved by :meth:`save_lexical`
+    (``lexical-<kind>.npz``): then they are loaded, which on the full ESCO skill pillar takes
+    a few tens of milliseconds instead of seconds. A missing or unreadable file means a build.
     """
 
     def __init__(
-        self, client: ClientAPI, embedder: Embedder, *, prefix: str = "credpath-", where: str = "", hybrid: bool = True
+        self,
+        client: ClientAPI,
+        embedder: Embedder,
+        *,
+        prefix: str = "credpath-",
+        where: str = "",
+        hybrid: bool = True,
+        lexical_dir: Path | None = None,
     ) -> None:
         self.client = client
         self.embedder = embedder
@@ -131,7 +144,8 @@ class ChromaIndex:
         self.hybrid = hybrid
         self._function = ChromaEmbeddingFunction(embedder)
         self._collections: dict[Kind, Collection] = {}
-        self._lexical: dict[Kind, tuple[LabelBM25, LabelGrams]] = {}
+        self.lexical_dir = lexical_dir
+        self._lexical: dict[Kind, LabelScorers] = {}
 
     def collection_name(self, kind: Kind) -> str:
         return f"{self.prefix}{kind}s"
@@ -180,7 +194,7 @@ class ChromaIndex:
             if not mine:
                 continue
             collection = self._vectors_collection(kind, create=True)
-            self._lexical.pop(kind, None)
+            self._forget_lexical(kind)
             for start in range(0, len(mine), BATCH):
                 batch = mine[start : start + BATCH]
                 vectors = self.embed_entries(batch)
@@ -205,7 +219,7 @@ class ChromaIndex:
 
     def delete(self, kind: Kind, ids: Sequence[str]) -> None:
         collection = self.collection(kind, create=True)
-        self._lexical.pop(kind, None)
+        self._forget_lexical(kind)
         for start in range(0, len(ids), BATCH):
             with chroma_errors(self.where, f"delete {kind} entries"):
                 collection.delete(ids=list(ids[start : start + BATCH]))
@@ -308,8 +322,8 @@ class ChromaIndex:
         similarity: dict[str, float],
     ) -> None:
         """Fold BM25 and n-gram label scores into ``similarity``, adding the best candidates the vectors missed."""
-        bm25, grams = self._lexical_scorers(kind)
-        words, spelling = bm25.scores(query), grams.scores(query)
+        scorers = self._lexical_scorers(kind)
+        words, spelling = scorers.bm25.scores(query), scorers.grams.scores(query)
         top = max(words.values(), default=1.0)
         candidates = dict.fromkeys([*ranked(words, fetch), *ranked(spelling, fetch)])
         missing = [i for i in candidates if i not in similarity]
@@ -321,8 +335,39 @@ class ChromaIndex:
         for item in similarity:
             similarity[item] += LEXICAL_WEIGHT * words.get(item, 0.0) / top + GRAM_WEIGHT * spelling.get(item, 0.0)
 
-    def _lexical_scorers(self, kind: Kind) -> tuple[LabelBM25, LabelGrams]:
+    def lexical_path(self, kind: Kind) -> Path | None:
+        """Where the label scorers of ``kind`` are saved, if this index has a ``lexical_dir``."""
+        return None if self.lexical_dir is None else self.lexical_dir / f"lexical-{kind}.npz"
+
+    def build_lexical(self, kind: Kind) -> LabelScorers:
+        """The label scorers of ``kind``, built from the labels stored now."""
+        return LabelScorers.build({i: m.get("labels", []) for i, m in self.metadatas(kind).items()})
+
+    def save_lexical(self, kind: Kind) -> None:
+        """Build the label scorers of ``kind`` from the stored labels and save them in ``lexical_dir``."""
+        path = self.lexical_path(kind)
+        if path is None:
+            raise StoreError(
+                f"cannot save the {kind} label scorers: the index has no directory",
+                where=self.where,
+                fix="give ChromaIndex a lexical_dir (a Chroma server store builds its scorers on first search)",
+            )
+        scorers = self.build_lexical(kind)
+        with chroma_errors(self.where, f"save the {kind} label scorers"):
+            scorers.save(path)
+        self._lexical[kind] = scorers
+
+    def _forget_lexical(self, kind: Kind) -> None:
+        """Drop the label scorers of ``kind``, in memory and on disk: the labels are about to change."""
+        self._lexical.pop(kind, None)
+        path = self.lexical_path(kind)
+        if path is not None:
+            with chroma_errors(self.where, f"remove the stale {kind} label scorers"):
+                path.unlink(missing_ok=True)
+
+    def _lexical_scorers(self, kind: Kind) -> LabelScorers:
         if kind not in self._lexical:
-            labels = {i: m.get("labels", []) for i, m in self.metadatas(kind).items()}
-            self._lexical[kind] = (LabelBM25(labels), LabelGrams(labels))
+            path = self.lexical_path(kind)
+            saved = None if path is None else LabelScorers.load(path)
+            self._lexical[kind] = saved if saved is not None else self.build_lexical(kind)
         return self._lexical[kind]

@@ -21,6 +21,7 @@ from ingest.embedders import Embedder, make_embedder
 from ingest.entries import KINDS, SCHEME, Entry, IndexEntry, Kind, index_entries
 from ingest.generations import DiskGenerations, ServerGenerations, close_client, prefix_for
 from ingest.index import ChromaIndex, SearchHit
+from ingest.lexical import LabelScorers
 from ingest.settings import Settings
 
 Progress = Callable[[int, int, str], None]
@@ -108,7 +109,12 @@ class CatalogueStore:
 
     def _index(self, number: int, client: ClientAPI) -> ChromaIndex:
         return ChromaIndex(
-            client, self.embedder, prefix=prefix_for(number, self._server), where=self.location, hybrid=self.hybrid
+            client,
+            self.embedder,
+            prefix=prefix_for(number, self._server),
+            where=self.location,
+            hybrid=self.hybrid,
+            lexical_dir=self._backend.directory(number),
         )
 
     def _live_index(self) -> tuple[int, dict[str, Any], ChromaIndex]:
@@ -156,7 +162,9 @@ class CatalogueStore:
             try:
                 client = self._backend.client(number)
                 try:
-                    counts, skipped = self._apply(self._index(number, client), catalogue, old, fresh, progress)
+                    index = self._index(number, client)
+                    counts, skipped = self._apply(index, catalogue, old, fresh, progress)
+                    self._save_lexical(index)
                 finally:
                     if not self._server:  # flush, and free the path: an aborted number is reused
                         close_client(client)
@@ -226,6 +234,19 @@ class CatalogueStore:
                 unchanged=len(ordered) - len(changed),
             )
         return counts, skipped
+
+    def _save_lexical(self, index: ChromaIndex) -> None:
+        """Save the label scorers of each kind whose labels changed, in the new generation's folder.
+
+        Writing or deleting entries removed the copied file of that kind (``ChromaIndex.upsert``),
+        so a kind still holding a loadable file has the labels it was built from. Saved before the
+        generation is published, they are published with it; a Chroma server store has no folder
+        and builds them on first search instead.
+        """
+        for kind in KINDS:
+            path = index.lexical_path(kind)
+            if path is not None and LabelScorers.load(path) is None:
+                index.save_lexical(kind)
 
     def catalogue(self) -> Catalogue:
         """The catalogue last ingested, rebuilt from the stored JSON (equal to what was ingested)."""

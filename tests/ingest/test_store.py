@@ -19,6 +19,9 @@ import pytest
 from graph.errors import StoreError
 from graph.model import Catalogue, Credential, Skill
 from ingest.embedders import HashingEmbedder, StaticEmbedder
+from ingest.entries import Kind
+from ingest.index import ChromaIndex
+from ingest.lexical import LabelScorers
 from ingest.settings import Settings
 from ingest.store import CatalogueStore, KindCounts, open_store
 from tests.ingest.test_index import CATALOGUE
@@ -140,6 +143,80 @@ def test_progress_reports_each_batch(tmp_path: Path) -> None:
     assert ("credentials" in {c[2] for c in calls}) and all(c[0] <= c[1] for c in calls)
 
 
+LEXICAL = ["lexical-credential.npz", "lexical-occupation.npz", "lexical-skill.npz"]
+QUERIES = ["spreadsheets", "python programming", "nursing aides", "data analytics", "query language"]
+
+
+def generation(store: Path, number: int) -> Path:
+    return store / "generations" / str(number)
+
+
+def searched(store: CatalogueStore) -> list[list[Any]]:
+    return [store.search(q, kind=kind, k=4) for kind in ("skill", "occupation") for q in QUERIES]
+
+
+def test_ingest_saves_label_scorers_that_search_as_a_fresh_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    CatalogueStore(tmp_path / "store", HashingEmbedder()).ingest(CATALOGUE)
+    assert sorted(p.name for p in generation(tmp_path / "store", 1).glob("lexical-*")) == LEXICAL
+    with monkeypatch.context() as patched:
+        patched.setattr(LabelScorers, "build", lambda labels: pytest.fail("built the scorers instead of loading"))
+        saved = searched(CatalogueStore(tmp_path / "store", HashingEmbedder()))
+    for path in generation(tmp_path / "store", 1).glob("lexical-*"):
+        path.unlink()  # a store written before the scorers were saved
+    assert searched(CatalogueStore(tmp_path / "store", HashingEmbedder())) == saved
+
+
+def test_reingest_rebuilds_only_the_scorers_whose_labels_changed(
+    store: CatalogueStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[str] = []
+    save = ChromaIndex.save_lexical
+
+    def counted_save(self: ChromaIndex, kind: Kind) -> None:
+        built.append(kind)
+        save(self, kind)
+
+    monkeypatch.setattr(ChromaIndex, "save_lexical", counted_save)
+    store.ingest(CATALOGUE)
+    assert sorted(built) == ["credential", "occupation", "skill"]
+    built.clear()
+    store.ingest(CATALOGUE)
+    assert built == []
+    assert sorted(p.name for p in generation(tmp_path / "store", 2).glob("*.npz")) == LEXICAL
+    renamed = CATALOGUE.skills[3].model_copy(update={"label": "provide palliative care"})
+    changed = CATALOGUE.model_copy(update={"skills": (*CATALOGUE.skills[:3], renamed)})
+    store.ingest(changed)
+    assert sorted(built) == ["credential", "skill"]  # a credential's text holds the labels of what it teaches
+    built.clear()
+    store.ingest(changed.model_copy(update={"occupations": CATALOGUE.occupations[:1]}))
+    assert built == ["occupation"]
+    reopened = CatalogueStore(tmp_path / "store", HashingEmbedder())
+    assert [h.id for h in reopened.search("nursing aide", kind="occupation")] == ["o:analyst"]
+    assert reopened.search("palliative", kind="skill")[0].id == renamed.id
+
+
+def test_a_failure_while_saving_scorers_leaves_the_previous_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = CatalogueStore(tmp_path / "store", HashingEmbedder())
+    first.ingest(CATALOGUE)
+    before = searched(first)
+    first.close()
+
+    def broken_save(self: LabelScorers, path: Path) -> None:
+        path.with_name(f".{path.name}.tmp").write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(LabelScorers, "save", broken_save)
+    with pytest.raises(StoreError, match="disk full"):
+        CatalogueStore(tmp_path / "store", HashingEmbedder()).ingest(big_catalogue(20))
+    assert sorted(p.name for p in (tmp_path / "store" / "generations").iterdir()) == ["1"]
+    assert sorted(p.name for p in generation(tmp_path / "store", 1).glob("*lexical*")) == LEXICAL
+    assert searched(CatalogueStore(tmp_path / "store", HashingEmbedder())) == before
+
+
 class FailingEmbedder(HashingEmbedder):
     """Fails on the n-th call to embed, to break an ingest half way."""
 
@@ -164,6 +241,7 @@ def test_a_failure_mid_ingest_leaves_the_previous_store(tmp_path: Path) -> None:
     after = CatalogueStore(tmp_path / "store", HashingEmbedder())
     assert after.catalogue() == old
     assert sorted(p.name for p in (tmp_path / "store" / "generations").iterdir()) == ["1"]
+    assert LabelScorers.load(generation(tmp_path / "store", 1) / "lexical-skill.npz") is not None
     assert after.ingest(big_catalogue(1500, "new")).skill == KindCounts(updated=1500)
 
 
@@ -243,6 +321,7 @@ def test_sigkill_mid_ingest_leaves_the_previous_store(tmp_path: Path) -> None:
     after = CatalogueStore(tmp_path / "store", HashingEmbedder())
     assert after.catalogue() == old
     assert after.search("skill number 7 old", kind="skill")[0].id == "s7"
+    assert sorted(p.name for p in generation(tmp_path / "store", 1).glob("*lexical*")) == LEXICAL
     manifest = json.loads((tmp_path / "store" / "generations" / "1" / "manifest.json").read_text())
     assert manifest["counts"]["skill"] == 3000
     assert after.ingest(big_catalogue(3000, "new")).skill == KindCounts(updated=3000)
