@@ -37,14 +37,14 @@ class CredpathService:
 
     def __init__(
         self,
-        catalogue: Catalogue,
+        catalogue: Catalogue | Callable[[], Catalogue],
         *,
         source: str = "",
         skipped: Sequence[Skipped] = (),
         settings: Settings | None = None,
         store: Any = None,
     ) -> None:
-        self.catalogue = catalogue
+        self._catalogue = catalogue
         self.source = source
         self.skipped = tuple(skipped)
         self.settings = settings or Settings()
@@ -84,7 +84,7 @@ class CredpathService:
         settings = settings or Settings()
         opened = open_store(settings, path=store, url=url)
         return cls(
-            opened.catalogue(),
+            opened.catalogue,
             source=str(url or store or settings.store_dir),
             settings=settings,
             store=opened,
@@ -101,6 +101,11 @@ class CredpathService:
         return cls(bundled.load_default(), source="bundled default catalogue", settings=settings)
 
     # -- queries -----------------------------------------------------------------------------------
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        """The catalogue; a store's is read on first use, so a search never has to load it."""
+        return self._catalogue if isinstance(self._catalogue, Catalogue) else self._catalogue()
 
     @cached_property
     def graph(self) -> SkillGraph:
