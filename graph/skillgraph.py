@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -107,14 +107,18 @@ class SkillGraph:
         """Ids of the credentials that teach ``skill_id``, sorted."""
         return self._teachers.get(skill_id, ())
 
-    def resolve(self, kind: str, ident: str) -> str | None:
-        """The canonical id for ``ident`` (an id or an alternative id such as a CTID), or None."""
-        table: dict[str, object] = {
+    def entries(self, kind: str) -> Mapping[str, Skill | Credential | Occupation]:
+        """Skills, credentials or occupations by id, for kind "skill", "credential" or "occupation"."""
+        tables: dict[str, Mapping[str, Skill | Credential | Occupation]] = {
             SKILL: self.skills,
             CREDENTIAL: self.credentials,
             OCCUPATION: self.occupations,
-        }[kind]  # type: ignore[assignment]
-        if ident in table:
+        }
+        return tables[kind]
+
+    def resolve(self, kind: str, ident: str) -> str | None:
+        """The canonical id for ``ident`` (an id or an alternative id such as a CTID), or None."""
+        if ident in self.entries(kind):
             return ident
         return self._aliases.get((kind, ident))
 
@@ -139,12 +143,7 @@ class SkillGraph:
         if kind not in self._label_index:
             index: dict[str, str] = {}
             ambiguous: set[str] = set()
-            entries: dict[str, Skill | Credential | Occupation] = {
-                SKILL: self.skills,
-                CREDENTIAL: self.credentials,
-                OCCUPATION: self.occupations,
-            }[kind]  # type: ignore[assignment]
-            for ident, e in entries.items():
+            for ident, e in self.entries(kind).items():
                 names = (e.name,) if isinstance(e, Credential) else (e.label, *e.alt_labels)
                 for name in names:
                     key = name.strip().casefold()

@@ -93,7 +93,6 @@ class _Model:
     def solve(self, time_limit: float) -> highspy.Highs:
         h = new_highs()
         n = len(self.lower)
-        inf = highspy.kHighsInf
         h.addVars(n, np.array(self.lower), np.array(self.upper))
         cols = np.arange(n, dtype=np.int32)
         h.changeColsCost(n, cols, np.array(self.cost, dtype=float))
@@ -106,8 +105,8 @@ class _Model:
         if self.row_lower:
             status = h.addRows(
                 len(self.row_lower),
-                np.array([inf if x == float("inf") else x for x in self.row_lower]),
-                np.array([inf if x == float("inf") else x for x in self.row_upper]),
+                np.array(self.row_lower),
+                np.array(self.row_upper),
                 len(self.index),
                 np.array(self.starts, dtype=np.int32),
                 np.array(self.index, dtype=np.int32),
@@ -123,7 +122,7 @@ class _Model:
         return h
 
 
-INF = float("inf")
+INF = highspy.kHighsInf
 
 
 class PathwayMILP:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -215,12 +214,7 @@ def _suggest(g: SkillGraph, ident: str, kinds: tuple[str, ...]) -> str:
     """A fix hint naming the closest known entries by name, with their ids."""
     names: dict[str, tuple[str, str]] = {}
     for kind in kinds:
-        tables: dict[str, Mapping[str, object]] = {
-            SKILL: g.skills,
-            CREDENTIAL: g.credentials,
-            OCCUPATION: g.occupations,
-        }
-        table = tables[kind]
+        table = g.entries(kind)
         for key in table:
             names.setdefault(key.casefold(), (kind, key))
             names.setdefault(g.label((kind, key)).casefold(), (kind, key))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -122,13 +122,9 @@ class CredpathService:
     def options(self, kind: str) -> list[Option]:
         """Every skill, credential or occupation as (id, label), sorted by label, for pickers."""
         g = self.graph
-        tables: dict[str, Mapping[str, object]] = {
-            "skill": g.skills,
-            "credential": g.credentials,
-            "occupation": g.occupations,
-        }
-        table = tables[kind]
-        return sorted((Option(i, g.label((kind, i))) for i in table), key=lambda o: (o.label.casefold(), o.id))
+        return sorted(
+            (Option(i, g.label((kind, i))) for i in g.entries(kind)), key=lambda o: (o.label.casefold(), o.id)
+        )
 
     def search(
         self, query: str, *, kind: str = "credential", k: int = 10, where: dict[str, Any] | None = None

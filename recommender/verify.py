@@ -76,7 +76,8 @@ def verify_steps(
                 ok = earlier is not None and (
                     earlier.credential_id == claim.requirement
                     if claim.kind == CREDENTIAL
-                    else claim.requirement in g.credentials.get(earlier.credential_id, cred).taught_skill_ids
+                    else earlier.credential_id in g.credentials
+                    and claim.requirement in g.credentials[earlier.credential_id].taught_skill_ids
                 )
                 if ok and earlier is not None and stage_of.get(earlier.index, 0) >= step.stage:
                     problems.append(
