@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export CHROMA_ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run test lint bench browser clean
+.PHONY: install run test lint bench browser system clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,14 +23,17 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/credpath serve
 
-# Debian's chromium for the browser tests; Playwright drives it (never `playwright install`).
+# Debian's packages the tests start themselves: chromium for the browser tests (Playwright drives it; never
+# `playwright install`) and PostgreSQL for the shared-drafts test.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 browser:
-	@if ! command -v chromium >/dev/null 2>&1; then \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; \
-	fi
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) browser
+system: browser
+	@test -x /usr/lib/postgresql/15/bin/initdb || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
+
+test: $(STAMP) system
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
