@@ -81,24 +81,24 @@ def requirement_closure(
     >>> sorted(requirement_closure(SkillGraph(cat), skills=["b"], held_skills={"a"})[0])
     ['cb']
     """
-    seen_c: set[str] = set()
-    seen_s: set[str] = set()
+    held = Holdings(held_credentials, held_skills)
+    seen: set[Leaf] = set()
     queue: deque[Leaf] = deque([(Kind.skill, s) for s in skills] + [(Kind.credential, c) for c in credentials])
     while queue:
-        kind, ident = queue.popleft()
+        leaf = queue.popleft()
+        if leaf in seen or leaf in held:
+            continue
+        kind, ident = leaf
         if kind == Kind.skill:
-            if ident in seen_s or ident in held_skills:
-                continue
-            seen_s.add(ident)
+            seen.add(leaf)
             queue.extend((Kind.credential, c) for c in g.teachers(ident) if allowed(c))
-        else:
-            if ident in seen_c or ident in held_credentials or ident not in g.credentials:
-                continue
-            if not allowed(ident):
-                continue
-            seen_c.add(ident)
+        elif ident in g.credentials and allowed(ident):
+            seen.add(leaf)
             queue.extend(g.requirement_leaves(ident))
-    return frozenset(seen_c), frozenset(seen_s)
+    return (
+        frozenset(i for k, i in seen if k == Kind.credential),
+        frozenset(i for k, i in seen if k == Kind.skill),
+    )
 
 
 def order_credentials(
