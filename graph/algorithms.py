@@ -11,7 +11,9 @@ from typing import Any
 import networkx as nx
 
 from graph.conditions import Leaf, is_met, witness
-from graph.skillgraph import CREDENTIAL, SKILL, SkillGraph
+from graph.holdings import Holdings
+from graph.model import Kind
+from graph.skillgraph import SkillGraph
 
 
 def _always(_: str) -> bool:
@@ -50,46 +52,9 @@ def attainable(
     >>> attainable(SkillGraph(cat), allowed=lambda c: c != "c1").order
     ()
     """
-    have_c = set(held_credentials)
-    have_s = set(held_skills)
-    for cid in have_c:
-        if cid in g.credentials:
-            have_s.update(g.credentials[cid].taught_skill_ids)
-    waiting: dict[Leaf, list[str]] = defaultdict(list)
-    heap: list[str] = []
-
-    def holds(leaf: Leaf) -> bool:
-        return leaf[1] in (have_s if leaf[0] == SKILL else have_c)
-
-    for cid in g.credentials:
-        if cid in have_c or not allowed(cid):
-            continue
-        if is_met(g.effective_requirement(cid), holds):
-            heap.append(cid)
-        else:
-            for leaf in g.requirement_leaves(cid):
-                if not holds(leaf):
-                    waiting[leaf].append(cid)
-    heapq.heapify(heap)
-    order: list[str] = []
-    queued = set(heap)
-    while heap:
-        cid = heapq.heappop(heap)
-        if cid in have_c:
-            continue
-        order.append(cid)
-        gained: list[Leaf] = [(CREDENTIAL, cid)]
-        have_c.add(cid)
-        for sid in g.credentials[cid].taught_skill_ids:
-            if sid not in have_s:
-                have_s.add(sid)
-                gained.append((SKILL, sid))
-        for leaf in gained:
-            for other in waiting.pop(leaf, ()):
-                if other not in queued and is_met(g.effective_requirement(other), holds):
-                    queued.add(other)
-                    heapq.heappush(heap, other)
-    return Attainable(tuple(order), frozenset(have_c), frozenset(have_s))
+    have = Holdings.of(g, held_credentials, held_skills)
+    order = forward_chain(g, [c for c in g.credentials if c not in have.credentials and allowed(c)], have)
+    return Attainable(tuple(order), frozenset(have.credentials), frozenset(have.skills))
 
 
 def requirement_closure(
@@ -116,24 +81,24 @@ def requirement_closure(
     >>> sorted(requirement_closure(SkillGraph(cat), skills=["b"], held_skills={"a"})[0])
     ['cb']
     """
-    seen_c: set[str] = set()
-    seen_s: set[str] = set()
-    queue: deque[Leaf] = deque([(SKILL, s) for s in skills] + [(CREDENTIAL, c) for c in credentials])
+    held = Holdings(held_credentials, held_skills)
+    seen: set[Leaf] = set()
+    queue: deque[Leaf] = deque([(Kind.skill, s) for s in skills] + [(Kind.credential, c) for c in credentials])
     while queue:
-        kind, ident = queue.popleft()
-        if kind == SKILL:
-            if ident in seen_s or ident in held_skills:
-                continue
-            seen_s.add(ident)
-            queue.extend((CREDENTIAL, c) for c in g.teachers(ident) if allowed(c))
-        else:
-            if ident in seen_c or ident in held_credentials or ident not in g.credentials:
-                continue
-            if not allowed(ident):
-                continue
-            seen_c.add(ident)
+        leaf = queue.popleft()
+        if leaf in seen or leaf in held:
+            continue
+        kind, ident = leaf
+        if kind == Kind.skill:
+            seen.add(leaf)
+            queue.extend((Kind.credential, c) for c in g.teachers(ident) if allowed(c))
+        elif ident in g.credentials and allowed(ident):
+            seen.add(leaf)
             queue.extend(g.requirement_leaves(ident))
-    return frozenset(seen_c), frozenset(seen_s)
+    return (
+        frozenset(i for k, i in seen if k == Kind.credential),
+        frozenset(i for k, i in seen if k == Kind.skill),
+    )
 
 
 def order_credentials(
@@ -161,23 +126,41 @@ def order_credentials(
     >>> order_credentials(SkillGraph(cat), {"y"})
     ([], ['y'])
     """
+    have = Holdings.of(g, held_credentials, held_skills)
+    pending = {c for c in chosen if c not in have.credentials}
+    order = forward_chain(g, [c for c in pending if c in g.credentials], have, key)
+    return order, sorted(pending.difference(order))
+
+
+def forward_chain(
+    g: SkillGraph, candidates: Iterable[str], have: Holdings, key: Callable[[str], Any] | None = None
+) -> list[str]:
+    """Take candidates as soon as their requirements are met, smallest ``key`` first; ``have`` grows.
+
+    The one forward-chaining routine under :func:`attainable` and :func:`order_credentials`. Among
+    candidates ready at the same time the smallest ``key`` (default: the id) goes first. Candidates
+    that never become ready are left out of the returned order.
+
+    Examples
+    --------
+    >>> from graph.model import Catalogue, Credential, CredentialCondition, TaughtSkill, SkillCondition
+    >>> cat = Catalogue(credentials=(
+    ...     Credential(id="b", name="B", provider="P", teaches=(TaughtSkill(skill="s"),)),
+    ...     Credential(id="a", name="A", provider="P", requires=SkillCondition(skill="s")),
+    ...     Credential(id="c", name="C", provider="P", requires=CredentialCondition(credential="x"))))
+    >>> have = Holdings()
+    >>> forward_chain(SkillGraph(cat), ["a", "b", "c"], have), sorted(have.skills)
+    (['b', 'a'], ['s'])
+    """
     sort_key = key or (lambda c: c)
-    have_c, have_s = _held_sets(g, held_credentials, held_skills)
-
-    def holds(leaf: Leaf) -> bool:
-        return leaf[1] in (have_s if leaf[0] == SKILL else have_c)
-
-    pending = {c for c in chosen if c not in have_c}
     waiting: dict[Leaf, list[str]] = defaultdict(list)
     heap: list[tuple[Any, str]] = []
-    for c in pending:
-        if c not in g.credentials:
-            continue
-        if is_met(g.effective_requirement(c), holds):
+    for c in candidates:
+        if is_met(g.effective_requirement(c), have.__contains__):
             heap.append((sort_key(c), c))
         else:
             for leaf in g.requirement_leaves(c):
-                if not holds(leaf):
+                if leaf not in have:
                     waiting[leaf].append(c)
     heapq.heapify(heap)
     queued = {c for _, c in heap}
@@ -185,27 +168,12 @@ def order_credentials(
     while heap:
         _, first = heapq.heappop(heap)
         order.append(first)
-        pending.discard(first)
-        gained = [(CREDENTIAL, first)] + [(SKILL, s) for s in g.credentials[first].taught_skill_ids if s not in have_s]
-        have_c.add(first)
-        have_s.update(g.credentials[first].taught_skill_ids)
-        for leaf in gained:
+        for leaf in have.gain(g, first):
             for other in waiting.pop(leaf, ()):
-                if other not in queued and is_met(g.effective_requirement(other), holds):
+                if other not in queued and is_met(g.effective_requirement(other), have.__contains__):
                     queued.add(other)
                     heapq.heappush(heap, (sort_key(other), other))
-    return order, sorted(pending)
-
-
-def _held_sets(
-    g: SkillGraph, held_credentials: Collection[str], held_skills: Collection[str]
-) -> tuple[set[str], set[str]]:
-    have_c = set(held_credentials)
-    have_s = set(held_skills)
-    for cid in have_c:
-        if cid in g.credentials:
-            have_s.update(g.credentials[cid].taught_skill_ids)
-    return have_c, have_s
+    return order
 
 
 def stages(
@@ -231,7 +199,7 @@ def stages(
     >>> stages(SkillGraph(cat), ["a", "b", "c"])["c"][1]
     [('credential', 'a')]
     """
-    have_c, have_s = _held_sets(g, held_credentials, held_skills)
+    have = Holdings.of(g, held_credentials, held_skills)
     result: dict[str, tuple[int, list[Leaf]]] = {}
     provided_at: dict[Leaf, int] = {}
     for cid in order:
@@ -240,8 +208,7 @@ def stages(
         for k in range(1, top + 1):
 
             def holds(leaf: Leaf, k: int = k) -> bool:
-                held = leaf[1] in (have_s if leaf[0] == SKILL else have_c)
-                return held or provided_at.get(leaf, k) < k
+                return leaf in have or provided_at.get(leaf, k) < k
 
             used = witness(requirement, holds)
             if used is not None:
@@ -250,7 +217,7 @@ def stages(
         else:
             raise ValueError(f"credential {cid!r} is ordered before its requirements are met")
         stage = result[cid][0]
-        for leaf in [(CREDENTIAL, cid)] + [(SKILL, s) for s in g.credentials[cid].taught_skill_ids]:
+        for leaf in [(Kind.credential, cid)] + [(Kind.skill, s) for s in g.credentials[cid].taught_skill_ids]:
             provided_at[leaf] = min(provided_at.get(leaf, stage), stage)
     return result
 
@@ -343,7 +310,7 @@ def catalogue_gaps(g: SkillGraph) -> list[Gap]:
     gaps = [
         Gap(
             skill=s,
-            label=g.label((SKILL, s)),
+            label=g.label((Kind.skill, s)),
             essential_for=tuple(sorted(essential.get(s, ()))),
             optional_for=tuple(sorted(optional.get(s, ()))),
         )

@@ -5,18 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from graph.model import (
-    AllOf,
-    AnyOf,
-    AtLeast,
     Condition,
     CredentialCondition,
+    Gate,
+    Kind,
     SkillCondition,
-    condition_children,
     iter_leaves,
+    requirement_parts,
 )
 
-Leaf = tuple[str, str]
-"""A condition leaf as ``(kind, id)`` with kind ``"skill"`` or ``"credential"``."""
+Leaf = tuple[Kind, str]
+"""A condition leaf as ``(kind, id)`` with kind ``Kind.skill`` or ``Kind.credential`` (equal to their strings)."""
 
 Holds = Callable[[Leaf], bool]
 
@@ -30,8 +29,8 @@ def leaf_key(leaf: SkillCondition | CredentialCondition) -> Leaf:
     ('skill', 's1')
     """
     if isinstance(leaf, SkillCondition):
-        return ("skill", leaf.skill)
-    return ("credential", leaf.credential)
+        return (Kind.skill, leaf.skill)
+    return (Kind.credential, leaf.credential)
 
 
 def leaves(condition: Condition | None) -> list[Leaf]:
@@ -39,6 +38,7 @@ def leaves(condition: Condition | None) -> list[Leaf]:
 
     Examples
     --------
+    >>> from graph.model import AllOf, AnyOf
     >>> c = AnyOf(any_of=(SkillCondition(skill="a"), AllOf(all_of=(CredentialCondition(credential="b"),
     ...     SkillCondition(skill="a")))))
     >>> leaves(c)
@@ -54,6 +54,7 @@ def is_met(condition: Condition | None, holds: Holds) -> bool:
 
     Examples
     --------
+    >>> from graph.model import AtLeast
     >>> c = AtLeast(at_least=2, of=(SkillCondition(skill="a"), SkillCondition(skill="b"),
     ...     SkillCondition(skill="c")))
     >>> is_met(c, lambda leaf: leaf[1] in {"a", "c"})
@@ -72,6 +73,7 @@ def witness(condition: Condition | None, holds: Holds) -> list[Leaf] | None:
 
     Examples
     --------
+    >>> from graph.model import AnyOf
     >>> c = AnyOf(any_of=(CredentialCondition(credential="x"), SkillCondition(skill="y")))
     >>> witness(c, lambda leaf: leaf == ("skill", "y"))
     [('skill', 'y')]
@@ -80,27 +82,22 @@ def witness(condition: Condition | None, holds: Holds) -> list[Leaf] | None:
     """
     if condition is None:
         return []
-    if isinstance(condition, (SkillCondition, CredentialCondition)):
+    parts = requirement_parts(condition)
+    if parts is None:
+        assert isinstance(condition, (SkillCondition, CredentialCondition))
         key = leaf_key(condition)
         return [key] if holds(key) else None
-    if isinstance(condition, AllOf):
-        needed, found = len(condition.all_of), condition.all_of
-    elif isinstance(condition, AnyOf):
-        needed, found = 1, condition.any_of
-    else:
-        assert isinstance(condition, AtLeast)
-        needed, found = condition.at_least, condition.of
     used: list[Leaf] = []
     satisfied = 0
-    for child in found:
+    for child in parts.children:
         w = witness(child, holds)
         if w is None:
-            if isinstance(condition, AllOf):
+            if parts.gate == Gate.all_of:
                 return None
             continue
         used.extend(w)
         satisfied += 1
-        if satisfied == needed:
+        if satisfied == parts.needed:
             return list(dict.fromkeys(used))
     return None
 
@@ -110,6 +107,7 @@ def describe(condition: Condition | None, label: Callable[[Leaf], str] = lambda 
 
     Examples
     --------
+    >>> from graph.model import AllOf, AnyOf, AtLeast
     >>> describe(AtLeast(at_least=1, of=(SkillCondition(skill="a"), CredentialCondition(credential="b"))))
     '1 of (a, b)'
     >>> describe(AllOf(all_of=(SkillCondition(skill="a"), AnyOf(any_of=(SkillCondition(skill="b"),
@@ -118,16 +116,18 @@ def describe(condition: Condition | None, label: Callable[[Leaf], str] = lambda 
     """
     if condition is None:
         return "nothing"
-    if isinstance(condition, (SkillCondition, CredentialCondition)):
+    parts = requirement_parts(condition)
+    if parts is None:
+        assert isinstance(condition, (SkillCondition, CredentialCondition))
         return label(leaf_key(condition))
 
     def part(child: Condition) -> str:
         text = describe(child, label)
-        return f"({text})" if condition_children(child) and len(condition_children(child)) > 1 else text
+        inner = requirement_parts(child)
+        return f"({text})" if inner is not None and len(inner.children) > 1 else text
 
-    if isinstance(condition, AllOf):
-        return " and ".join(part(c) for c in condition.all_of)
-    if isinstance(condition, AnyOf):
-        return " or ".join(part(c) for c in condition.any_of)
-    assert isinstance(condition, AtLeast)
-    return f"{condition.at_least} of ({', '.join(describe(c, label) for c in condition.of)})"
+    if parts.gate == Gate.all_of:
+        return " and ".join(part(c) for c in parts.children)
+    if parts.gate == Gate.any_of:
+        return " or ".join(part(c) for c in parts.children)
+    return f"{parts.needed} of ({', '.join(describe(c, label) for c in parts.children)})"

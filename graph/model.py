@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -65,15 +66,72 @@ AnyOf.model_rebuild()
 AtLeast.model_rebuild()
 
 
+class Kind(StrEnum):
+    """What a node of the catalogue graph is: a skill, a credential or an occupation."""
+
+    skill = "skill"
+    credential = "credential"
+    occupation = "occupation"
+
+    def __repr__(self) -> str:
+        """The value's repr: a member equals, hashes and prints as its string, as in the JSON.
+
+        Examples
+        --------
+        >>> Kind.skill == "skill", Kind("credential"), f"{Kind.occupation}"
+        (True, 'credential', 'occupation')
+        >>> (Kind.skill, "sql") == ("skill", "sql"), (Kind.skill, "sql")
+        (True, ('skill', 'sql'))
+        """
+        return repr(self.value)
+
+
+class Gate(StrEnum):
+    """How a composite condition combines its children."""
+
+    all_of = "all_of"
+    any_of = "any_of"
+    at_least = "at_least"
+
+
+@dataclass(frozen=True)
+class Parts:
+    """A composite condition taken apart: its children, how many must hold, and its gate."""
+
+    gate: Gate
+    children: tuple[Condition, ...]
+    needed: int
+
+
+def requirement_parts(condition: Condition) -> Parts | None:
+    """The children of a composite condition and how many of them must hold; None for a leaf.
+
+    The one place that knows the shapes of a requirement tree: every algorithm walks trees through it.
+
+    Examples
+    --------
+    >>> parts = requirement_parts(AtLeast(at_least=2, of=(SkillCondition(skill="a"), SkillCondition(skill="b"),
+    ...     SkillCondition(skill="c"))))
+    >>> parts.gate, len(parts.children), parts.needed
+    (<Gate.at_least: 'at_least'>, 3, 2)
+    >>> requirement_parts(AllOf(all_of=(SkillCondition(skill="a"), SkillCondition(skill="b")))).needed
+    2
+    >>> requirement_parts(SkillCondition(skill="a")) is None
+    True
+    """
+    if isinstance(condition, AllOf):
+        return Parts(Gate.all_of, condition.all_of, len(condition.all_of))
+    if isinstance(condition, AnyOf):
+        return Parts(Gate.any_of, condition.any_of, 1)
+    if isinstance(condition, AtLeast):
+        return Parts(Gate.at_least, condition.of, condition.at_least)
+    return None
+
+
 def condition_children(condition: Condition) -> tuple[Condition, ...]:
     """The direct children of a composite condition (empty for a leaf)."""
-    if isinstance(condition, AllOf):
-        return condition.all_of
-    if isinstance(condition, AnyOf):
-        return condition.any_of
-    if isinstance(condition, AtLeast):
-        return condition.of
-    return ()
+    parts = requirement_parts(condition)
+    return parts.children if parts is not None else ()
 
 
 def iter_leaves(condition: Condition) -> Iterator[SkillCondition | CredentialCondition]:

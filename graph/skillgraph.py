@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from graph.conditions import Leaf, leaves
-from graph.model import AllOf, Catalogue, Condition, Credential, Occupation, Skill, SkillCondition
-
-if TYPE_CHECKING:
-    from graph.validate import Problem
-
-SKILL = "skill"
-CREDENTIAL = "credential"
-OCCUPATION = "occupation"
+from graph.model import AllOf, Catalogue, Condition, Credential, Kind, Occupation, Skill, SkillCondition
 
 
 class SkillGraph:
@@ -60,69 +52,63 @@ class SkillGraph:
             for sid in dict.fromkeys(c.taught_skill_ids):
                 teachers[sid].append(c.id)
         self._teachers = {s: tuple(sorted(cs)) for s, cs in teachers.items()}
-        self._aliases: dict[tuple[str, str], str] = {}
+        self._aliases: dict[tuple[Kind, str], str] = {}
         for kind, entries in (
-            (SKILL, self.skills.values()),
-            (CREDENTIAL, self.credentials.values()),
-            (OCCUPATION, self.occupations.values()),
+            (Kind.skill, self.skills.values()),
+            (Kind.credential, self.credentials.values()),
+            (Kind.occupation, self.occupations.values()),
         ):
             for e in entries:
                 for alt in e.alt_ids:
                     self._aliases.setdefault((kind, alt), e.id)
         self._effective: dict[str, Condition | None] = {}
-        self._label_index: dict[str, dict[str, str]] = {}
+        self._label_index: dict[Kind, dict[str, str]] = {}
 
     @cached_property
     def nx(self) -> nx.DiGraph:
         """The NetworkX view (built on first use)."""
         g = nx.DiGraph()
         for s in self.skills.values():
-            g.add_node((SKILL, s.id), label=s.label)
+            g.add_node((Kind.skill, s.id), label=s.label)
             for p in s.prerequisites:
-                g.add_edge((SKILL, p), (SKILL, s.id), rel="prerequisite")
+                g.add_edge((Kind.skill, p), (Kind.skill, s.id), rel="prerequisite")
         for c in self.credentials.values():
-            g.add_node((CREDENTIAL, c.id), label=c.name)
+            g.add_node((Kind.credential, c.id), label=c.name)
             for sid in c.taught_skill_ids:
-                g.add_edge((CREDENTIAL, c.id), (SKILL, sid), rel="teaches")
+                g.add_edge((Kind.credential, c.id), (Kind.skill, sid), rel="teaches")
             for leaf in leaves(c.requires):
-                g.add_edge(leaf, (CREDENTIAL, c.id), rel="requires")
+                g.add_edge(leaf, (Kind.credential, c.id), rel="requires")
             for big in c.stacks_into:
-                g.add_edge((CREDENTIAL, c.id), (CREDENTIAL, big), rel="stacks_into")
+                g.add_edge((Kind.credential, c.id), (Kind.credential, big), rel="stacks_into")
         for o in self.occupations.values():
-            g.add_node((OCCUPATION, o.id), label=o.label)
+            g.add_node((Kind.occupation, o.id), label=o.label)
             for sid in o.essential_skills:
-                g.add_edge((SKILL, sid), (OCCUPATION, o.id), rel="essential")
+                g.add_edge((Kind.skill, sid), (Kind.occupation, o.id), rel="essential")
             for sid in o.optional_skills:
-                if not g.has_edge((SKILL, sid), (OCCUPATION, o.id)):
-                    g.add_edge((SKILL, sid), (OCCUPATION, o.id), rel="optional")
+                if not g.has_edge((Kind.skill, sid), (Kind.occupation, o.id)):
+                    g.add_edge((Kind.skill, sid), (Kind.occupation, o.id), rel="optional")
         return g
-
-    def validate(self) -> list[Problem]:
-        """Every problem in the catalogue (see :func:`graph.validate.validate`)."""
-        from graph.validate import validate
-
-        return validate(self)
 
     def teachers(self, skill_id: str) -> tuple[str, ...]:
         """Ids of the credentials that teach ``skill_id``, sorted."""
         return self._teachers.get(skill_id, ())
 
-    def entries(self, kind: str) -> Mapping[str, Skill | Credential | Occupation]:
-        """Skills, credentials or occupations by id, for kind "skill", "credential" or "occupation"."""
-        tables: dict[str, Mapping[str, Skill | Credential | Occupation]] = {
-            SKILL: self.skills,
-            CREDENTIAL: self.credentials,
-            OCCUPATION: self.occupations,
+    def entries(self, kind: Kind) -> Mapping[str, Skill | Credential | Occupation]:
+        """Skills, credentials or occupations by id, for each kind."""
+        tables: dict[Kind, Mapping[str, Skill | Credential | Occupation]] = {
+            Kind.skill: self.skills,
+            Kind.credential: self.credentials,
+            Kind.occupation: self.occupations,
         }
         return tables[kind]
 
-    def resolve(self, kind: str, ident: str) -> str | None:
+    def resolve(self, kind: Kind, ident: str) -> str | None:
         """The canonical id for ``ident`` (an id or an alternative id such as a CTID), or None."""
         if ident in self.entries(kind):
             return ident
         return self._aliases.get((kind, ident))
 
-    def find(self, kind: str, text: str) -> str | None:
+    def find(self, kind: Kind, text: str) -> str | None:
         """The id of the one entry whose id, alternative id, label or alternative label is ``text``.
 
         Labels match case-insensitively; an ambiguous label (two entries share it) matches nothing.
@@ -131,7 +117,7 @@ class SkillGraph:
         --------
         >>> from graph.model import Catalogue, Skill
         >>> g = SkillGraph(Catalogue(skills=(Skill(id="esco:1", label="SQL", alt_labels=("SEQUEL",)),)))
-        >>> g.find("skill", "sequel"), g.find("skill", "esco:1"), g.find("skill", "Python")
+        >>> g.find(Kind.skill, "sequel"), g.find(Kind.skill, "esco:1"), g.find(Kind.skill, "Python")
         ('esco:1', 'esco:1', None)
         """
         found = self.resolve(kind, text)
@@ -139,7 +125,7 @@ class SkillGraph:
             return found
         return self._labels(kind).get(text.strip().casefold())
 
-    def _labels(self, kind: str) -> dict[str, str]:
+    def _labels(self, kind: Kind) -> dict[str, str]:
         if kind not in self._label_index:
             index: dict[str, str] = {}
             ambiguous: set[str] = set()
@@ -191,30 +177,10 @@ class SkillGraph:
     def label(self, leaf: Leaf) -> str:
         """A readable name for a skill, credential or occupation id."""
         kind, ident = leaf
-        if kind == SKILL and ident in self.skills:
+        if kind == Kind.skill and ident in self.skills:
             return self.skills[ident].label
-        if kind == CREDENTIAL and ident in self.credentials:
+        if kind == Kind.credential and ident in self.credentials:
             return self.credentials[ident].name
-        if kind == OCCUPATION and ident in self.occupations:
+        if kind == Kind.occupation and ident in self.occupations:
             return self.occupations[ident].label
         return ident
-
-    def held_skills(self, held: Iterable[str]) -> tuple[set[str], set[str], dict[str, str]]:
-        """Split held ids into (credentials, skills); skills include those held credentials teach.
-
-        The third value maps each skill granted by a held credential to that credential.
-        """
-        creds: set[str] = set()
-        direct: set[str] = set()
-        for ident in held:
-            cid = self.resolve(CREDENTIAL, ident)
-            if cid is not None:
-                creds.add(cid)
-            else:
-                direct.add(self.resolve(SKILL, ident) or ident)
-        via: dict[str, str] = {}
-        for cid in sorted(creds):
-            for sid in self.credentials[cid].taught_skill_ids:
-                if sid not in direct:
-                    via.setdefault(sid, cid)
-        return creds, direct | set(via), via

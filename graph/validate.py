@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from graph.algorithms import attainable, dependency_cycles, skill_prerequisite_cycles
 from graph.conditions import Leaf, leaves
-from graph.model import Credential, Occupation, Skill
-from graph.skillgraph import CREDENTIAL, SKILL, SkillGraph
+from graph.holdings import Holdings
+from graph.model import Credential, Kind, Occupation, Skill
+from graph.skillgraph import SkillGraph
 
 ERROR = "error"
 WARNING = "warning"
@@ -144,9 +145,8 @@ def _unknown_references(g: SkillGraph) -> list[Problem]:
     cat = g.catalogue
     out: list[Problem] = []
 
-    def unknown(pointer: str, kind: str, ident: str, severity: str = ERROR) -> None:
-        table = g.skills if kind == SKILL else g.credentials
-        if ident not in table:
+    def unknown(pointer: str, kind: Kind, ident: str, severity: str = ERROR) -> None:
+        if ident not in g.entries(kind):
             out.append(
                 Problem(
                     "unknown_reference",
@@ -160,21 +160,21 @@ def _unknown_references(g: SkillGraph) -> list[Problem]:
 
     for i, s in enumerate(cat.skills):
         for j, p in enumerate(s.prerequisites):
-            unknown(f"/skills/{i}/prerequisites/{j}", SKILL, p)
+            unknown(f"/skills/{i}/prerequisites/{j}", Kind.skill, p)
         for j, b in enumerate(s.broader):
-            unknown(f"/skills/{i}/broader/{j}", SKILL, b, WARNING)
+            unknown(f"/skills/{i}/broader/{j}", Kind.skill, b, WARNING)
     for i, c in enumerate(cat.credentials):
         for j, t in enumerate(c.teaches):
-            unknown(f"/credentials/{i}/teaches/{j}/skill", SKILL, t.skill)
+            unknown(f"/credentials/{i}/teaches/{j}/skill", Kind.skill, t.skill)
         for kind, ident in leaves(c.requires):
             unknown(f"/credentials/{i}/requires", kind, ident)
         for j, big in enumerate(c.stacks_into):
-            unknown(f"/credentials/{i}/stacks_into/{j}", CREDENTIAL, big, WARNING)
+            unknown(f"/credentials/{i}/stacks_into/{j}", Kind.credential, big, WARNING)
     for i, o in enumerate(cat.occupations):
         for j, sid in enumerate(o.essential_skills):
-            unknown(f"/occupations/{i}/essential_skills/{j}", SKILL, sid)
+            unknown(f"/occupations/{i}/essential_skills/{j}", Kind.skill, sid)
         for j, sid in enumerate(o.optional_skills):
-            unknown(f"/occupations/{i}/optional_skills/{j}", SKILL, sid)
+            unknown(f"/occupations/{i}/optional_skills/{j}", Kind.skill, sid)
     return out
 
 
@@ -184,21 +184,18 @@ def _unsatisfiable(g: SkillGraph) -> list[Problem]:
     blocked = [c for c in g.credentials if c not in reach.credentials]
     if not blocked:
         return []
-    blocked_nodes: set[Leaf] = {(CREDENTIAL, c) for c in blocked}
-    blocked_nodes |= {(SKILL, s) for s in g.skills if s not in reach.skills}
+    blocked_nodes: set[Leaf] = {(Kind.credential, c) for c in blocked}
+    blocked_nodes |= {(Kind.skill, s) for s in g.skills if s not in reach.skills}
     cycle_of: dict[str, list[Leaf]] = {}
     for cycle in dependency_cycles(g, blocked_nodes):
         for kind, ident in cycle:
-            if kind == CREDENTIAL:
+            if kind == Kind.credential:
                 cycle_of.setdefault(ident, cycle)
     position = {c.id: i for i, c in reversed(list(enumerate(g.catalogue.credentials)))}
+    reached = Holdings(reach.credentials, reach.skills)
     out = []
     for cid in sorted(blocked, key=lambda c: position[c]):
-        missing = [
-            leaf
-            for leaf in g.requirement_leaves(cid)
-            if leaf[1] not in (reach.skills if leaf[0] == SKILL else reach.credentials)
-        ]
+        missing = [leaf for leaf in g.requirement_leaves(cid) if leaf not in reached]
         if cid in cycle_of:
             cycle = cycle_of[cid]
             shown = " -> ".join(f"{k} {i}" for k, i in [*cycle, cycle[0]])

@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any
 
-from graph.model import Catalogue, Credential, Occupation, Skill
+from graph.model import Catalogue, Credential, Kind, Occupation, Skill
 
-Kind = Literal["credential", "skill", "occupation"]
-KINDS: tuple[Kind, ...] = get_args(Kind)
+__all__ = ["KINDS", "SCHEME", "Entry", "IndexEntry", "Kind", "index_entries", "normalise_label"]
+
+KINDS: tuple[Kind, ...] = (Kind.credential, Kind.skill, Kind.occupation)
 Entry = Credential | Skill | Occupation
 SCHEME = 3  # how entries become vectors; a store built under another scheme is re-embedded
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -78,7 +79,7 @@ def index_entries(catalogue: Catalogue) -> dict[Kind, list[IndexEntry]]:
 
     credentials = [
         _entry(
-            "credential",
+            Kind.credential,
             c,
             c.name,
             {
@@ -98,9 +99,9 @@ def index_entries(catalogue: Catalogue) -> dict[Kind, list[IndexEntry]]:
         )
         for c in catalogue.credentials
     ]
-    skills = [_labelled("skill", s) for s in catalogue.skills]
+    skills = [_labelled(Kind.skill, s) for s in catalogue.skills]
     occupations = [
-        _labelled("occupation", o, "; ".join(skill_label[s] for s in o.essential_skills if s in skill_label))
+        _labelled(Kind.occupation, o, "; ".join(skill_label[s] for s in o.essential_skills if s in skill_label))
         for o in catalogue.occupations
     ]
-    return {"credential": credentials, "skill": skills, "occupation": occupations}
+    return {Kind.credential: credentials, Kind.skill: skills, Kind.occupation: occupations}

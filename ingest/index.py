@@ -94,7 +94,7 @@ class CatalogueIndex(Protocol):
         """Insert or replace ``entries`` (embedding their documents); ``on_batch(done)`` reports progress."""
 
     def search(
-        self, query: str, *, kind: Kind = "credential", k: int = 10, where: Mapping[str, Any] | None = None
+        self, query: str, *, kind: Kind = Kind.credential, k: int = 10, where: Mapping[str, Any] | None = None
     ) -> list[SearchHit]:
         """The ``k`` entries of ``kind`` best matching ``query`` among those passing the ``where`` filters."""
 
@@ -249,7 +249,7 @@ class ChromaIndex:
             return self.collection(kind).count()
 
     def search(
-        self, query: str, *, kind: Kind = "credential", k: int = 10, where: Mapping[str, Any] | None = None
+        self, query: str, *, kind: Kind = Kind.credential, k: int = 10, where: Mapping[str, Any] | None = None
     ) -> list[SearchHit]:
         """Entries of ``kind`` for ``query``: exact label matches first, then by similarity.
 

@@ -25,7 +25,7 @@ from ingest.lexical import LabelScorers
 from ingest.settings import Settings
 
 Progress = Callable[[int, int, str], None]
-MODELS: dict[Kind, type[Entry]] = {"credential": Credential, "skill": Skill, "occupation": Occupation}
+MODELS: dict[Kind, type[Entry]] = {Kind.credential: Credential, Kind.skill: Skill, Kind.occupation: Occupation}
 
 
 @dataclass(frozen=True)
@@ -185,9 +185,9 @@ class CatalogueStore:
                 raise
             self._backend.collect(keep=[n for n in (previous, number) if n is not None])
         return IngestSummary(
-            credential=counts["credential"],
-            skill=counts["skill"],
-            occupation=counts["occupation"],
+            credential=counts[Kind.credential],
+            skill=counts[Kind.skill],
+            occupation=counts[Kind.occupation],
             skipped=tuple(skipped),
             generation=number,
         )
@@ -265,13 +265,13 @@ class CatalogueStore:
         return Catalogue(
             name=manifest.get("name", ""),
             description=manifest.get("description", ""),
-            skills=parts["skill"],
-            credentials=parts["credential"],
-            occupations=parts["occupation"],
+            skills=parts[Kind.skill],
+            credentials=parts[Kind.credential],
+            occupations=parts[Kind.occupation],
         )
 
     def search(
-        self, query: str, *, kind: Kind = "credential", k: int = 10, where: Mapping[str, Any] | None = None
+        self, query: str, *, kind: Kind = Kind.credential, k: int = 10, where: Mapping[str, Any] | None = None
     ) -> list[SearchHit]:
         """Entries of ``kind`` matching ``query`` by label or meaning; see :meth:`ChromaIndex.search`."""
         return self._live_index()[2].search(query, kind=kind, k=k, where=where)

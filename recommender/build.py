@@ -7,7 +7,7 @@ import math
 from graph.algorithms import order_credentials, stages
 from graph.conditions import Leaf
 from graph.errors import PlanVerificationError
-from graph.skillgraph import CREDENTIAL, SKILL
+from graph.model import Kind
 from recommender.plan import MetBy, Quality, Step, Uncovered, Verification
 from recommender.problem import PlanProblem
 
@@ -65,21 +65,19 @@ def build_steps(p: PlanProblem, chosen: frozenset[str]) -> tuple[Step, ...]:
 
 
 def _needed_skills(p: PlanProblem, order: list[str], staged: dict[str, tuple[int, list[Leaf]]]) -> set[str]:
-    needed = {t.id for t in p.targets if t.kind == SKILL}
+    needed = {t.id for t in p.targets if t.kind == Kind.skill}
     for cid in order:
-        needed.update(i for k, i in staged[cid][1] if k == SKILL)
+        needed.update(i for k, i in staged[cid][1] if k == Kind.skill)
     return needed
 
 
 def _met_by(p: PlanProblem, leaf: Leaf, position: dict[str, int], first_provider: dict[str, str]) -> MetBy:
     kind, ident = leaf
-    if kind == CREDENTIAL:
-        if ident in p.held_credentials:
-            return MetBy(requirement=ident, kind=kind, source="held")
-        return MetBy(requirement=ident, kind=kind, source="step", step=position[ident])
-    if ident in p.held_skills:
-        return MetBy(requirement=ident, kind=kind, source="held", via=p.granted_via.get(ident))
-    return MetBy(requirement=ident, kind=kind, source="step", step=position[first_provider[ident]])
+    if leaf in p.holdings:
+        via = p.holdings.granted_via.get(ident) if kind == Kind.skill else None
+        return MetBy(requirement=ident, kind=kind, source="held", via=via)
+    provider = ident if kind == Kind.credential else first_provider[ident]
+    return MetBy(requirement=ident, kind=kind, source="step", step=position[provider])
 
 
 def totals(p: PlanProblem, steps: tuple[Step, ...]) -> tuple[float, float, int | None]:
@@ -101,9 +99,7 @@ def covered_targets(p: PlanProblem, steps: tuple[Step, ...]) -> tuple[str, ...]:
     earned = {st.credential_id for st in steps}
     out = []
     for t in p.targets:
-        if (t.kind == SKILL and (t.id in p.held_skills or t.id in taught)) or (
-            t.kind == CREDENTIAL and (t.id in p.held_credentials or t.id in earned)
-        ):
+        if t.leaf in p.holdings or t.id in (taught if t.kind == Kind.skill else earned):
             out.append(t.id)
     return tuple(out)
 
@@ -128,7 +124,7 @@ def explanation(
             f"{quality.bound:g} (gap {100 * (quality.gap or 0):.1f}%)."
         )
     if p.already_held:
-        held = ", ".join(g.label((t.kind, t.id)) for t in p.already_held)
+        held = ", ".join(g.label(t.leaf) for t in p.already_held)
         notes.append(f"Already held: {held}.")
     for u in uncovered:
         notes.append(f"Not covered: {g.label((u.kind, u.target))}: {u.detail}.")

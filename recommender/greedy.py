@@ -5,8 +5,7 @@ from __future__ import annotations
 import sys
 
 from graph.conditions import Leaf, leaf_key
-from graph.model import AllOf, AnyOf, AtLeast, Condition, CredentialCondition, SkillCondition
-from graph.skillgraph import CREDENTIAL, SKILL
+from graph.model import Condition, CredentialCondition, Gate, Kind, SkillCondition, requirement_parts
 from recommender.plan import Uncovered, UncoveredReason
 from recommender.problem import PlanProblem, Target
 
@@ -21,20 +20,20 @@ def estimate_costs(p: PlanProblem) -> dict[Leaf, float]:
     prerequisites are counted more than once, which is why greedy plans can be beaten.
     """
     creds, skills = p.candidates
-    cost: dict[Leaf, float] = {(CREDENTIAL, c): INF for c in creds}
-    cost.update({(SKILL, s): INF for s in skills})
+    cost: dict[Leaf, float] = {(Kind.credential, c): INF for c in creds}
+    cost.update({(Kind.skill, s): INF for s in skills})
     order = [c for c in p.reach.order if c in creds]
     changed = True
     while changed:
         changed = False
         for c in order:
             value = p.weight(c) + condition_cost(p.g.effective_requirement(c), cost, p)
-            if value < cost[(CREDENTIAL, c)] - 1e-12:
-                cost[(CREDENTIAL, c)] = value
+            if value < cost[(Kind.credential, c)] - 1e-12:
+                cost[(Kind.credential, c)] = value
                 changed = True
                 for s in p.g.credentials[c].taught_skill_ids:
-                    if (SKILL, s) in cost and value < cost[(SKILL, s)]:
-                        cost[(SKILL, s)] = value
+                    if (Kind.skill, s) in cost and value < cost[(Kind.skill, s)]:
+                        cost[(Kind.skill, s)] = value
     return cost
 
 
@@ -42,16 +41,14 @@ def condition_cost(cond: Condition | None, cost: dict[Leaf, float], p: PlanProbl
     """Estimated cost of meeting ``cond`` given leaf estimates; held leaves cost nothing."""
     if cond is None:
         return 0.0
-    if isinstance(cond, (SkillCondition, CredentialCondition)):
-        kind, ident = leaf_key(cond)
-        held = p.held_skills if kind == SKILL else p.held_credentials
-        return 0.0 if ident in held else cost.get((kind, ident), INF)
-    if isinstance(cond, AllOf):
-        return sum(condition_cost(c, cost, p) for c in cond.all_of)
-    if isinstance(cond, AnyOf):
-        return min(condition_cost(c, cost, p) for c in cond.any_of)
-    assert isinstance(cond, AtLeast)
-    return sum(sorted(condition_cost(c, cost, p) for c in cond.of)[: cond.at_least])
+    parts = requirement_parts(cond)
+    if parts is None:
+        assert isinstance(cond, (SkillCondition, CredentialCondition))
+        leaf = leaf_key(cond)
+        return 0.0 if leaf in p.holdings else cost.get(leaf, INF)
+    if parts.gate == Gate.all_of:
+        return sum(condition_cost(c, cost, p) for c in parts.children)
+    return sum(sorted(condition_cost(c, cost, p) for c in parts.children)[: parts.needed])
 
 
 def greedy_select(
@@ -60,46 +57,44 @@ def greedy_select(
     """Credentials that reach ``targets`` by always following the cheapest estimate, or None."""
     cost = cost if cost is not None else estimate_costs(p)
     chosen: set[str] = set()
-    have_s = set(p.held_skills)
-    have_c = set(p.held_credentials)
+    have = p.holdings.copy()
     in_progress: set[Leaf] = set()
 
     def obtain(leaf: Leaf, depth: int = 0) -> bool:
-        kind, ident = leaf
-        if ident in (have_s if kind == SKILL else have_c):
+        if leaf in have:
             return True
         if leaf in in_progress or depth > 1000:
             return False
         in_progress.add(leaf)
         try:
-            return _obtain(kind, ident, depth)
+            return _obtain(*leaf, depth)
         finally:
             in_progress.discard(leaf)
 
-    def _obtain(kind: str, ident: str, depth: int) -> bool:
-        if kind == SKILL:
-            teachers = [c for c in p.g.teachers(ident) if cost.get((CREDENTIAL, c), INF) < INF]
+    def _obtain(kind: Kind, ident: str, depth: int) -> bool:
+        if kind == Kind.skill:
+            teachers = [c for c in p.g.teachers(ident) if cost.get((Kind.credential, c), INF) < INF]
             if not teachers:
                 return False
-            ident = min(teachers, key=lambda c: (cost[(CREDENTIAL, c)], c))
-        if cost.get((CREDENTIAL, ident), INF) == INF:
+            ident = min(teachers, key=lambda c: (cost[(Kind.credential, c)], c))
+        if cost.get((Kind.credential, ident), INF) == INF:
             return False
         if not meet(p.g.effective_requirement(ident), depth + 1):
             return False
         chosen.add(ident)
-        have_c.add(ident)
-        have_s.update(p.g.credentials[ident].taught_skill_ids)
+        have.gain(p.g, ident)
         return True
 
     def meet(cond: Condition | None, depth: int) -> bool:
         if cond is None:
             return True
-        if isinstance(cond, (SkillCondition, CredentialCondition)):
+        parts = requirement_parts(cond)
+        if parts is None:
+            assert isinstance(cond, (SkillCondition, CredentialCondition))
             return obtain(leaf_key(cond), depth)
-        if isinstance(cond, AllOf):
-            return all(meet(c, depth) for c in cond.all_of)
-        children = cond.any_of if isinstance(cond, AnyOf) else cond.of
-        need = 1 if isinstance(cond, AnyOf) else cond.at_least
+        if parts.gate == Gate.all_of:
+            return all(meet(c, depth) for c in parts.children)
+        children, need = parts.children, parts.needed
         ranked = sorted(children, key=lambda c: condition_cost(c, cost, p))
         met = 0
         for child in ranked:
@@ -113,7 +108,7 @@ def greedy_select(
     sys.setrecursionlimit(max(limit, 10_000))
     try:
         for t in targets:
-            if not obtain((t.kind, t.id)):
+            if not obtain(t.leaf):
                 return None
     finally:
         sys.setrecursionlimit(limit)

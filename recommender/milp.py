@@ -12,8 +12,7 @@ import highspy
 import numpy as np
 
 from graph.conditions import Leaf, leaf_key
-from graph.model import AllOf, AnyOf, AtLeast, Condition, CredentialCondition, SkillCondition
-from graph.skillgraph import SKILL
+from graph.model import Condition, CredentialCondition, Gate, Kind, SkillCondition, requirement_parts
 from recommender.problem import PlanProblem, Target
 
 _TRUE = -1
@@ -166,14 +165,10 @@ class PathwayMILP:
         y = {s: m.var() for s in self.skills_sorted}
 
         def lit(leaf: Leaf) -> int:
-            kind, ident = leaf
-            if kind == SKILL:
-                if ident in p.held_skills:
-                    return _TRUE
-                return y.get(ident, _FALSE)
-            if ident in p.held_credentials:
+            if leaf in p.holdings:
                 return _TRUE
-            return x.get(ident, _FALSE)
+            kind, ident = leaf
+            return (y if kind == Kind.skill else x).get(ident, _FALSE)
 
         for s in self.skills_sorted:
             teachers = [x[c] for c in p.g.teachers(s) if c in x]
@@ -206,13 +201,13 @@ class PathwayMILP:
 
         covered_var: dict[Target, int] = {}
         for t in required:
-            j = lit((t.kind, t.id))
+            j = lit(t.leaf)
             if j == _FALSE:
                 return Solution(None, None, None, None, "infeasible", False, time.perf_counter() - started)
             if j != _TRUE:
                 m.lower[j] = 1.0
         for t in optional:
-            j = lit((t.kind, t.id))
+            j = lit(t.leaf)
             if j in (_TRUE, _FALSE):
                 continue
             u = m.var(cost=-1.0 if maximise_coverage else 0.0)
@@ -247,7 +242,9 @@ class PathwayMILP:
         assert callable(lit)
         if cond is None:
             return _TRUE
-        if isinstance(cond, (SkillCondition, CredentialCondition)):
+        parts = requirement_parts(cond)
+        if parts is None:
+            assert isinstance(cond, (SkillCondition, CredentialCondition))
             leaf = leaf_key(cond)
             j = lit(leaf)
             if not self.ordered or j in (_TRUE, _FALSE):
@@ -256,18 +253,12 @@ class PathwayMILP:
             w = m.var()
             m.row([(w, 1.0), (int(j), -1.0)], -INF, 0.0)
             kind, ident = leaf
-            before = avail[ident] if kind == SKILL else start[ident]
-            shift = 0.0 if kind == SKILL else 1.0
+            before = avail[ident] if kind == Kind.skill else start[ident]
+            shift = 0.0 if kind == Kind.skill else 1.0
             # start[owner] >= before + shift - M (1 - w)
             m.row([(start[owner], 1.0), (before, -1.0), (w, -big_m)], shift - big_m, INF)
             return w
-        if isinstance(cond, AllOf):
-            children, need = cond.all_of, len(cond.all_of)
-        elif isinstance(cond, AnyOf):
-            children, need = cond.any_of, 1
-        else:
-            assert isinstance(cond, AtLeast)
-            children, need = cond.of, cond.at_least
+        children, need = parts.children, parts.needed
         lits = [self._encode(m, ch, lit, owner, start, avail, x, big_m) for ch in children]
         trues = sum(1 for j in lits if j == _TRUE)
         open_lits = [j for j in lits if j not in (_TRUE, _FALSE)]
@@ -279,7 +270,7 @@ class PathwayMILP:
         if len(open_lits) == 1:
             return open_lits[0]
         z = m.var()
-        if isinstance(cond, AllOf):
+        if parts.gate == Gate.all_of:
             for j in open_lits:
                 m.row([(z, 1.0), (j, -1.0)], -INF, 0.0)
         else:

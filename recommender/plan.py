@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from graph.model import Kind
 from recommender.profile import LearnerProfile
 
 PLAN_SCHEMA_VERSION = "1.0"
@@ -23,7 +24,7 @@ class MetBy(_Contract):
     """One requirement of a step and what satisfies it."""
 
     requirement: str = Field(description="Skill or credential id that had to be held before the step.")
-    kind: str = Field(description="'skill' or 'credential'.")
+    kind: Kind = Field(description="'skill' or 'credential'.")
     source: str = Field(description="'held' or 'step'.")
     step: int | None = Field(default=None, description="1-based index of the earlier step, if source is 'step'.")
     via: str | None = Field(default=None, description="Held credential that grants a held skill, if any.")
@@ -63,7 +64,7 @@ class Uncovered(_Contract):
     """A target the plan does not reach, and why."""
 
     target: str
-    kind: str = Field(description="'skill' or 'credential'.")
+    kind: Kind = Field(description="'skill' or 'credential'.")
     reason: UncoveredReason
     detail: str
     cycle: tuple[str, ...] = ()

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Set
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from graph.algorithms import Attainable, attainable, dependency_cycles, requirement_closure
+from graph.conditions import Leaf
 from graph.errors import RequestError
-from graph.skillgraph import CREDENTIAL, OCCUPATION, SKILL, SkillGraph
+from graph.holdings import Holdings
+from graph.model import Kind
+from graph.skillgraph import SkillGraph
 from recommender.plan import Uncovered, UncoveredReason
 from recommender.profile import Constraints, LearnerProfile, Objective
 
@@ -18,8 +22,13 @@ from recommender.profile import Constraints, LearnerProfile, Objective
 class Target:
     """One thing the learner wants: a skill or a credential id (canonical)."""
 
-    kind: str
+    kind: Kind
     id: str
+
+    @property
+    def leaf(self) -> Leaf:
+        """The target as a ``(kind, id)`` leaf."""
+        return (self.kind, self.id)
 
 
 @dataclass
@@ -29,14 +38,22 @@ class PlanProblem:
     g: SkillGraph
     profile: LearnerProfile
     targets: tuple[Target, ...]
-    held_credentials: frozenset[str]
-    held_skills: frozenset[str]
-    granted_via: dict[str, str]
+    holdings: Holdings
     allowed_set: ConstraintFilter
     reach: Attainable
     already_held: tuple[Target, ...] = ()
     coverable: tuple[Target, ...] = ()
     uncovered: list[Uncovered] = field(default_factory=list)
+
+    @property
+    def held_credentials(self) -> Set[str]:
+        """Ids of the credentials the learner holds."""
+        return self.holdings.credentials
+
+    @property
+    def held_skills(self) -> Set[str]:
+        """Ids of the skills the learner holds, including those their credentials teach."""
+        return self.holdings.skills
 
     def allowed(self, credential_id: str) -> bool:
         """Whether the learner's constraints allow taking this credential at all."""
@@ -52,8 +69,8 @@ class PlanProblem:
         """Reachable credentials and not-held skills that reaching the coverable targets could involve."""
         creds, skills = requirement_closure(
             self.g,
-            skills=[t.id for t in self.coverable if t.kind == SKILL],
-            credentials=[t.id for t in self.coverable if t.kind == CREDENTIAL],
+            skills=[t.id for t in self.coverable if t.kind == Kind.skill],
+            credentials=[t.id for t in self.coverable if t.kind == Kind.credential],
             allowed=lambda c: c in self.reach.credentials and c not in self.held_credentials,
             held_skills=self.held_skills,
             held_credentials=self.held_credentials,
@@ -107,27 +124,24 @@ def prepare(g: SkillGraph, profile: LearnerProfile) -> PlanProblem:
         raise RequestError(
             "unknown held item(s): " + ", ".join(unknown_have),
             where="--have",
-            fix=_suggest(g, unknown_have[0], (SKILL, CREDENTIAL)),
+            fix=_suggest(g, unknown_have[0], (Kind.skill, Kind.credential)),
         )
-    held_c, held_s, via = g.held_skills(have)
+    holdings = Holdings.from_ids(g, have)
     allowed = allowed_credentials(g, profile.constraints)
     problem = PlanProblem(
         g=g,
         profile=profile,
         targets=targets,
-        held_credentials=frozenset(held_c),
-        held_skills=frozenset(held_s),
-        granted_via=via,
+        holdings=holdings,
         allowed_set=allowed,
-        reach=_reach_towards(g, targets, held_c, held_s, allowed),
+        reach=_reach_towards(g, targets, holdings, allowed),
     )
+    reached = Holdings(problem.reach.credentials, problem.reach.skills)
     held, coverable = [], []
     for t in targets:
-        if (t.kind == SKILL and t.id in held_s) or (t.kind == CREDENTIAL and t.id in held_c):
+        if t.leaf in holdings:
             held.append(t)
-        elif (t.kind == SKILL and t.id in problem.reach.skills) or (
-            t.kind == CREDENTIAL and t.id in problem.reach.credentials
-        ):
+        elif t.leaf in reached:
             coverable.append(t)
         else:
             problem.uncovered.append(_why_unreachable(problem, t))
@@ -136,9 +150,7 @@ def prepare(g: SkillGraph, profile: LearnerProfile) -> PlanProblem:
     return problem
 
 
-def _reach_towards(
-    g: SkillGraph, targets: tuple[Target, ...], held_c: set[str], held_s: set[str], allowed: ConstraintFilter
-) -> Attainable:
+def _reach_towards(g: SkillGraph, targets: tuple[Target, ...], held: Holdings, allowed: ConstraintFilter) -> Attainable:
     """What is attainable among the credentials that could matter for the targets.
 
     Exact: every teacher of a skill in the requirement closure is in the closure, so credentials
@@ -146,13 +158,13 @@ def _reach_towards(
     """
     closure, _ = requirement_closure(
         g,
-        skills=[t.id for t in targets if t.kind == SKILL],
-        credentials=[t.id for t in targets if t.kind == CREDENTIAL],
+        skills=[t.id for t in targets if t.kind == Kind.skill],
+        credentials=[t.id for t in targets if t.kind == Kind.credential],
         allowed=allowed.__contains__,
-        held_skills=held_s,
-        held_credentials=held_c,
+        held_skills=held.skills,
+        held_credentials=held.credentials,
     )
-    return attainable(g, held_c, held_s, allowed=lambda c: c in closure)
+    return attainable(g, held.credentials, held.skills, allowed=lambda c: c in closure)
 
 
 def resolve_profile(g: SkillGraph, profile: LearnerProfile) -> LearnerProfile:
@@ -161,15 +173,15 @@ def resolve_profile(g: SkillGraph, profile: LearnerProfile) -> LearnerProfile:
     Unknown names are kept as given, so that the error about them can quote the user's words.
     """
     t = profile.targets
-    occupation = g.find(OCCUPATION, t.occupation) or t.occupation if t.occupation else None
+    occupation = g.find(Kind.occupation, t.occupation) or t.occupation if t.occupation else None
     targets = t.model_copy(
         update={
-            "skills": tuple(g.find(SKILL, s) or s for s in t.skills),
-            "credentials": tuple(g.find(CREDENTIAL, c) or c for c in t.credentials),
+            "skills": tuple(g.find(Kind.skill, s) or s for s in t.skills),
+            "credentials": tuple(g.find(Kind.credential, c) or c for c in t.credentials),
             "occupation": occupation,
         }
     )
-    have = tuple(dict.fromkeys(g.find(CREDENTIAL, h) or g.find(SKILL, h) or h for h in profile.have))
+    have = tuple(dict.fromkeys(g.find(Kind.credential, h) or g.find(Kind.skill, h) or h for h in profile.have))
     return profile.model_copy(update={"targets": targets, "have": have})
 
 
@@ -183,36 +195,38 @@ def _resolve_targets(g: SkillGraph, profile: LearnerProfile) -> tuple[Target, ..
         )
     out: list[Target] = []
     for ident in t.skills:
-        sid = g.find(SKILL, ident) or (ident if g.teachers(ident) else None)
+        sid = g.find(Kind.skill, ident) or (ident if g.teachers(ident) else None)
         if sid is None:
-            raise RequestError(f"unknown skill {ident!r}", where="--target-skill", fix=_suggest(g, ident, (SKILL,)))
-        out.append(Target(SKILL, sid))
+            raise RequestError(
+                f"unknown skill {ident!r}", where="--target-skill", fix=_suggest(g, ident, (Kind.skill,))
+            )
+        out.append(Target(Kind.skill, sid))
     for ident in t.credentials:
-        cid = g.find(CREDENTIAL, ident)
+        cid = g.find(Kind.credential, ident)
         if cid is None:
             raise RequestError(
                 f"unknown credential {ident!r}",
                 where="--target-credential",
-                fix=_suggest(g, ident, (CREDENTIAL,)),
+                fix=_suggest(g, ident, (Kind.credential,)),
             )
-        out.append(Target(CREDENTIAL, cid))
+        out.append(Target(Kind.credential, cid))
     if t.occupation is not None:
-        oid = g.find(OCCUPATION, t.occupation)
+        oid = g.find(Kind.occupation, t.occupation)
         if oid is None:
             raise RequestError(
                 f"unknown occupation {t.occupation!r}",
                 where="--occupation",
-                fix=_suggest(g, t.occupation, (OCCUPATION,)),
+                fix=_suggest(g, t.occupation, (Kind.occupation,)),
             )
         occ = g.occupations[oid]
         skills = occ.essential_skills + (occ.optional_skills if t.include_optional_skills else ())
-        out.extend(Target(SKILL, s) for s in skills)
+        out.extend(Target(Kind.skill, s) for s in skills)
     return tuple(dict.fromkeys(out))
 
 
-def _suggest(g: SkillGraph, ident: str, kinds: tuple[str, ...]) -> str:
+def _suggest(g: SkillGraph, ident: str, kinds: tuple[Kind, ...]) -> str:
     """A fix hint naming the closest known entries by name, with their ids."""
-    names: dict[str, tuple[str, str]] = {}
+    names: dict[str, tuple[Kind, str]] = {}
     for kind in kinds:
         table = g.entries(kind)
         for key in table:
@@ -231,8 +245,8 @@ def _suggest(g: SkillGraph, ident: str, kinds: tuple[str, ...]) -> str:
 
 def _why_unreachable(problem: PlanProblem, t: Target) -> Uncovered:
     g = problem.g
-    label = g.label((t.kind, t.id))
-    if t.kind == SKILL:
+    label = g.label(t.leaf)
+    if t.kind == Kind.skill:
         teachers = g.teachers(t.id)
         if not teachers:
             return Uncovered(
@@ -258,14 +272,14 @@ def _why_unreachable(problem: PlanProblem, t: Target) -> Uncovered:
         )
     creds, skills = requirement_closure(
         g,
-        skills=[t.id] if t.kind == SKILL else [],
-        credentials=[t.id] if t.kind == CREDENTIAL else [],
+        skills=[t.id] if t.kind == Kind.skill else [],
+        credentials=[t.id] if t.kind == Kind.credential else [],
         allowed=problem.allowed,
         held_skills=problem.held_skills,
         held_credentials=problem.held_credentials,
     )
-    blocked = {(CREDENTIAL, c) for c in creds if c not in problem.reach.credentials}
-    blocked |= {(SKILL, s) for s in skills if s not in problem.reach.skills}
+    blocked = {(Kind.credential, c) for c in creds if c not in problem.reach.credentials}
+    blocked |= {(Kind.skill, s) for s in skills if s not in problem.reach.skills}
     cycles = dependency_cycles(g, blocked)
     if cycles:
         cycle = tuple(i for _, i in cycles[0])
@@ -278,13 +292,15 @@ def _why_unreachable(problem: PlanProblem, t: Target) -> Uncovered:
             cycle=cycle,
         )
     unmet = sorted(
-        ident for kind, ident in blocked if kind == SKILL and not any(problem.allowed(c) for c in g.teachers(ident))
+        ident
+        for kind, ident in blocked
+        if kind == Kind.skill and not any(problem.allowed(c) for c in g.teachers(ident))
     )
     return Uncovered(
         target=t.id,
         kind=t.kind,
         reason=UncoveredReason.unsatisfiable_prerequisites,
         detail=f"{label!r} needs prerequisites that nothing available teaches: "
-        + (", ".join(g.label((SKILL, s)) for s in unmet) or "see `credpath validate`"),
+        + (", ".join(g.label((Kind.skill, s)) for s in unmet) or "see `credpath validate`"),
         unmet=tuple(unmet),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from graph.model import Kind
 from graph.skillgraph import SkillGraph
 from recommender.plan import Pathway
 
@@ -33,10 +34,10 @@ def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
         needed_by: dict[str, list[int]] = {}
         for later in pathway.steps:
             for m in later.requirements_met_by:
-                if m.kind == "credential" and m.source == "step":
+                if m.kind == Kind.credential and m.source == "step":
                     needed_by.setdefault(m.requirement, []).append(later.index)
         for s in pathway.steps:
-            teaches = ", ".join(g.label(("skill", x)) for x in s.teaches)
+            teaches = ", ".join(g.label((Kind.skill, x)) for x in s.teaches)
             if not teaches:
                 steps_needing = ", ".join(str(i) for i in needed_by.get(s.credential_id, []))
                 teaches = f"required by step {steps_needing}" if steps_needing else "—"
@@ -61,7 +62,9 @@ def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
     if pathway.covered:
         lines.append(
             "**Covered:** "
-            + ", ".join(g.label(("skill", c)) if c in g.skills else g.label(("credential", c)) for c in pathway.covered)
+            + ", ".join(
+                g.label((Kind.skill, c)) if c in g.skills else g.label((Kind.credential, c)) for c in pathway.covered
+            )
         )
         lines.append("")
     if pathway.uncovered:
@@ -76,9 +79,9 @@ def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
         for i, a in enumerate(pathway.alternatives, start=1):
             diff = []
             if a.added:
-                diff.append("adds " + ", ".join(g.label(("credential", c)) for c in a.added))
+                diff.append("adds " + ", ".join(g.label((Kind.credential, c)) for c in a.added))
             if a.removed:
-                diff.append("drops " + ", ".join(g.label(("credential", c)) for c in a.removed))
+                diff.append("drops " + ", ".join(g.label((Kind.credential, c)) for c in a.removed))
             lines.append(
                 f"{i}. {len(a.steps)} step(s), {a.total_hours:g} hours, {_money(a.total_cost, pathway.currency)}: "
                 + "; ".join(diff)

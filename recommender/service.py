@@ -10,7 +10,7 @@ from typing import Any
 
 from graph.algorithms import Gap, catalogue_gaps
 from graph.errors import InfeasiblePlanError, PlanVerificationError
-from graph.model import Catalogue
+from graph.model import Catalogue, Kind
 from graph.skillgraph import SkillGraph
 from graph.validate import Problem, validate
 from ingest.base import Skipped
@@ -121,9 +121,9 @@ class CredpathService:
 
     def options(self, kind: str) -> list[Option]:
         """Every skill, credential or occupation as (id, label), sorted by label, for pickers."""
-        g = self.graph
+        g, node = self.graph, Kind(kind)
         return sorted(
-            (Option(i, g.label((kind, i))) for i in g.entries(kind)), key=lambda o: (o.label.casefold(), o.id)
+            (Option(i, g.label((node, i))) for i in g.entries(node)), key=lambda o: (o.label.casefold(), o.id)
         )
 
     def search(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from graph.conditions import describe, is_met
-from graph.skillgraph import CREDENTIAL, SKILL, SkillGraph
+from graph.holdings import Holdings
+from graph.model import Kind
+from graph.skillgraph import SkillGraph
 from recommender.plan import Pathway, Step, Verification
 from recommender.problem import allowed_credentials, resolve_profile
 from recommender.profile import LearnerProfile
@@ -41,8 +43,8 @@ def verify_steps(
     """
     problems: list[str] = []
     profile = resolve_profile(g, profile)
-    held_c, held_s, _ = g.held_skills(profile.have)
-    have_c, have_s = set(held_c), set(held_s)
+    held = Holdings.from_ids(g, profile.have)
+    have = held.copy()
     allowed = allowed_credentials(g, profile.constraints)
     stage_of: dict[int, int] = {}
     seen: set[str] = set()
@@ -57,25 +59,22 @@ def verify_steps(
         cred = g.credentials[cid]
         if cid in seen:
             problems.append(f"{where}: appears more than once")
-        if cid in held_c:
+        if cid in held.credentials:
             problems.append(f"{where}: the learner already holds it")
         if cid not in allowed:
             problems.append(f"{where}: excluded by the learner's constraints (provider, delivery, hours or cost)")
 
-        def holds(leaf: tuple[str, str]) -> bool:
-            return leaf[1] in (have_s if leaf[0] == SKILL else have_c)
-
         requirement = g.effective_requirement(cid)
-        if not is_met(requirement, holds):
+        if not is_met(requirement, have.__contains__):
             problems.append(f"{where}: starts before its requirements are met: needs {describe(requirement, g.label)}")
         for claim in step.requirements_met_by:
             if claim.source == "held":
-                ok = claim.requirement in (held_s if claim.kind == SKILL else held_c)
+                ok = (claim.kind, claim.requirement) in held
             else:
                 earlier = steps[claim.step - 1] if claim.step and 0 < claim.step < n else None
                 ok = earlier is not None and (
                     earlier.credential_id == claim.requirement
-                    if claim.kind == CREDENTIAL
+                    if claim.kind == Kind.credential
                     else earlier.credential_id in g.credentials
                     and claim.requirement in g.credentials[earlier.credential_id].taught_skill_ids
                 )
@@ -93,8 +92,7 @@ def verify_steps(
             problems.append(f"{where}: hours or cost differ from the catalogue")
         stage_of[step.index] = step.stage
         seen.add(cid)
-        have_c.add(cid)
-        have_s.update(cred.taught_skill_ids)
+        have.gain(g, cid)
 
     hours = sum(float(g.credentials[s.credential_id].hours or 0.0) for s in steps if s.credential_id in g.credentials)
     cost = sum(g.credentials[s.credential_id].cost for s in steps if s.credential_id in g.credentials)
@@ -109,7 +107,7 @@ def verify_steps(
         problems.append(f"total cost {cost:g} exceeds max_cost {c.max_cost:g}")
     if covered is not None:
         for t in covered:
-            if t not in have_s and t not in have_c:
+            if t not in have.skills and t not in have.credentials:
                 problems.append(f"target {t} is claimed covered but no step or held item provides it")
         for t in uncovered:
             if t in covered:

@@ -15,6 +15,7 @@ from graph.algorithms import (
     stages,
 )
 from graph.conditions import describe, is_met, leaves, witness
+from graph.holdings import Holdings
 from graph.model import (
     AllOf,
     AnyOf,
@@ -116,10 +117,12 @@ class TestSkillGraph:
         }
 
     def test_held_credential_grants_its_skills(self, chain: SkillGraph) -> None:
-        creds, skills, via = chain.held_skills(["c-sqlboot", "py"])
-        assert creds == {"c-sqlboot"}
-        assert skills == {"sql", "xl", "py"}
-        assert via == {"sql": "c-sqlboot", "xl": "c-sqlboot"}
+        held = Holdings.from_ids(chain, ["c-sqlboot", "py"])
+        assert held.credentials == {"c-sqlboot"}
+        assert held.skills == {"sql", "xl", "py"}
+        assert held.granted_via == {"sql": "c-sqlboot", "xl": "c-sqlboot"}
+        assert ("skill", "xl") in held and ("credential", "c-sqlboot") in held
+        assert ("credential", "py") not in held and ("skill", "c-sqlboot") not in held
 
     def test_alternative_ids_resolve(self) -> None:
         g = SkillGraph(
@@ -180,14 +183,10 @@ class TestOrderCredentials:
         reach = attainable(g)
         order, stuck = order_credentials(g, reach.credentials)
         assert not stuck
-        have_c: set[str] = set()
-        have_s: set[str] = set()
+        have = Holdings()
         for c in order:
-            assert is_met(
-                g.effective_requirement(c), lambda leaf: leaf[1] in (have_s if leaf[0] == "skill" else have_c)
-            )
-            have_c.add(c)
-            have_s.update(g.credentials[c].taught_skill_ids)
+            assert is_met(g.effective_requirement(c), have.__contains__)
+            have.gain(g, c)
 
 
 class TestStages:

@@ -25,6 +25,7 @@ from graph.model import (
     SkillCondition,
     condition_children,
     iter_leaves,
+    requirement_parts,
 )
 from ingest.bundled import default_catalogue_paths, example_catalogue_path, load_default
 from ingest.native import NativeAdapter
@@ -70,13 +71,9 @@ def holds(condition: Condition, skills: set[str], credentials: set[str]) -> bool
         return condition.skill in skills
     if isinstance(condition, CredentialCondition):
         return condition.credential in credentials
-    met = [holds(child, skills, credentials) for child in condition_children(condition)]
-    if isinstance(condition, AllOf):
-        return all(met)
-    if isinstance(condition, AnyOf):
-        return any(met)
-    assert isinstance(condition, AtLeast)
-    return sum(met) >= condition.at_least
+    parts = requirement_parts(condition)
+    assert parts is not None
+    return sum(holds(child, skills, credentials) for child in parts.children) >= parts.needed
 
 
 def implicit_requirements(catalogue: Catalogue) -> dict[str, set[str]]:

@@ -19,8 +19,10 @@ from graph.model import (
     CredentialCondition,
     CredentialKind,
     Delivery,
+    Gate,
     Level,
     SkillCondition,
+    requirement_parts,
 )
 from ingest.csvformat import CsvAdapter, label_skill_id
 from ingest.requires import ExpressionError, parse_requires
@@ -188,12 +190,13 @@ def render(c: Condition) -> str:
         return f'skill:"{c.skill}"'
     if isinstance(c, CredentialCondition):
         return f'cred:"{c.credential}"'
-    if isinstance(c, AllOf):
-        return "(" + " & ".join(render(x) for x in c.all_of) + ")"
-    if isinstance(c, AnyOf):
-        return "(" + " | ".join(render(x) for x in c.any_of) + ")"
-    assert isinstance(c, AtLeast)
-    return f"{c.at_least} of (" + ", ".join(render(x) for x in c.of) + ")"
+    parts = requirement_parts(c)
+    assert parts is not None
+    if parts.gate == Gate.all_of:
+        return "(" + " & ".join(render(x) for x in parts.children) + ")"
+    if parts.gate == Gate.any_of:
+        return "(" + " | ".join(render(x) for x in parts.children) + ")"
+    return f"{parts.needed} of (" + ", ".join(render(x) for x in parts.children) + ")"
 
 
 ids = st.text(st.characters(exclude_characters='"', exclude_categories=["Cs"]), min_size=1, max_size=12).filter(

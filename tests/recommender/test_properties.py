@@ -8,7 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph.algorithms import order_credentials
+from graph.conditions import is_met
 from graph.errors import InfeasiblePlanError
+from graph.holdings import Holdings
 from graph.model import Catalogue
 from graph.skillgraph import SkillGraph
 from recommender.profile import Constraints, LearnerProfile, Objective, Targets
@@ -25,13 +27,13 @@ FAST = settings(
 def brute_force(cat: Catalogue, profile: LearnerProfile) -> float | None:
     """The optimum by trying every subset: the smallest objective of an orderable set covering all targets."""
     g = SkillGraph(cat)
-    held_c, held_s, _ = g.held_skills(profile.have)
-    ids = sorted(c for c in g.credentials if c not in held_c)
+    held = Holdings.from_ids(g, profile.have)
+    ids = sorted(c for c in g.credentials if c not in held.credentials)
     best = None
     c = profile.constraints
     for r in range(len(ids) + 1):
         for subset in itertools.combinations(ids, r):
-            taught = held_s | {s for x in subset for s in g.credentials[x].taught_skill_ids}
+            taught = held.skills | {s for x in subset for s in g.credentials[x].taught_skill_ids}
             if not all(t in taught for t in profile.targets.skills):
                 continue
             hours = sum(g.credentials[x].hours or 0 for x in subset)
@@ -41,7 +43,7 @@ def brute_force(cat: Catalogue, profile: LearnerProfile) -> float | None:
             value = hours if profile.objective == Objective.hours else cost
             if best is not None and value >= best:
                 continue
-            _, stuck = order_credentials(g, subset, held_c, held_s)
+            _, stuck = order_credentials(g, subset, held.credentials, held.skills)
             if not stuck:
                 best = value
     return best
@@ -72,17 +74,10 @@ def test_every_step_comes_after_its_requirements(data: st.DataObject) -> None:
         return
     assert plan.verification.valid
     g = service.graph
-    held_c, held_s, _ = g.held_skills(profile.have)
-    have_c, have_s = set(held_c), set(held_s)
-    from graph.conditions import is_met
-
+    have = Holdings.from_ids(g, profile.have)
     for step in plan.steps:
-        assert is_met(
-            g.effective_requirement(step.credential_id),
-            lambda leaf: leaf[1] in (have_s if leaf[0] == "skill" else have_c),
-        )
-        have_c.add(step.credential_id)
-        have_s.update(g.credentials[step.credential_id].taught_skill_ids)
+        assert is_met(g.effective_requirement(step.credential_id), have.__contains__)
+        have.gain(g, step.credential_id)
     assert set(plan.covered) | {u.target for u in plan.uncovered} == set(profile.targets.skills)
 
 
