@@ -27,10 +27,12 @@ CTDL_CREDENTIAL_KINDS = {
     "MicroCredential": CredentialKind.microcredential,
     "Certification": CredentialKind.certification,
 }
+"""CTDL types that name a learning opportunity or credential of one known kind."""
 CTDL_OTHER_CREDENTIALS = {
     "Credential", "License", "Diploma", "GeneralEducationDevelopment", "SecondarySchoolDiploma",
     "QualityAssuranceCredential", "AssessmentProfile", "ApprenticeshipCertificate",
 }  # fmt: skip
+"""CTDL credential types credpath reads as credentials of kind ``other``."""
 
 
 def label_skill_id(label: str) -> str:
