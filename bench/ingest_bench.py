@@ -5,7 +5,7 @@ Markdown tables; ``--readme`` puts them between ``<!-- bench:ingest:start -->`` 
 ``<!-- bench:ingest:end -->`` in that file (and changes nothing if the markers are missing).
 
 **Ingest.** The whole release (13,896 skills, 3,007 occupations and their 124k skill relations,
-read with ``ingest.esco.EscoAdapter``) goes into a new on-disk store with the bundled static
+read with ``ingest.formats.EscoAdapter``) goes into a new on-disk store with the bundled static
 embedder, as ``credpath ingest`` does it. Measured: wall time of the first ingest (which also
 builds and saves the label scorers), of a second ingest with nothing changed (the idempotent path:
 no entry is re-embedded, the saved scorers are kept), of ``catalogue()`` (and whether it equals
@@ -68,10 +68,8 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from graph.model import Catalogue, Occupation, Skill
-from ingest.embedders import StaticEmbedder
-from ingest.entries import normalise_label
-from ingest.esco import EscoAdapter
-from ingest.lexical import LabelBM25
+from ingest.formats import EscoAdapter
+from ingest.search import LabelBM25, StaticEmbedder, normalise_label
 from ingest.store import CatalogueStore
 
 DEFAULT_ESCO = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "esco-v1.1.1"

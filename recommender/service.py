@@ -6,14 +6,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.algorithms import Gap, catalogue_gaps
 from graph.errors import InfeasiblePlanError, PlanVerificationError
 from graph.model import Catalogue, Kind
 from graph.skillgraph import SkillGraph
 from graph.validate import Problem, validate
-from ingest.base import Skipped
+from ingest.formats import Skipped
 from ingest.settings import Settings
 from recommender.build import PENDING, build_steps, covered_targets, explanation, objective_value, totals
 from recommender.plan import Alternative, Pathway
@@ -22,6 +22,9 @@ from recommender.problem import prepare
 from recommender.profile import LearnerProfile
 from recommender.render import to_markdown
 from recommender.verify import verify, verify_steps
+
+if TYPE_CHECKING:
+    from ingest.store import CatalogueIndex, SearchHit
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class CredpathService:
         source: str = "",
         skipped: Sequence[Skipped] = (),
         settings: Settings | None = None,
-        store: Any = None,
+        store: CatalogueIndex | None = None,
     ) -> None:
         self._catalogue = catalogue
         self.source = source
@@ -61,7 +64,7 @@ class CredpathService:
         progress: Callable[[str], None] | None = None,
     ) -> CredpathService:
         """Load catalogue files in any supported format (detected from content) and merge them."""
-        from ingest.detect import load_sources
+        from ingest.formats import load_sources
 
         settings = settings or Settings()
         result = load_sources(
@@ -93,7 +96,7 @@ class CredpathService:
     @classmethod
     def bundled(cls, *, example: bool = False, settings: Settings | None = None) -> CredpathService:
         """The catalogue that ships with credpath: the default one, or the small example."""
-        from ingest import bundled
+        from ingest import data as bundled
 
         if example:
             path = bundled.example_catalogue_path()
@@ -128,7 +131,7 @@ class CredpathService:
 
     def search(
         self, query: str, *, kind: str = "credential", k: int = 10, where: dict[str, Any] | None = None
-    ) -> list[Any]:
+    ) -> list[SearchHit]:
         """Search the ingested store by meaning; needs a service opened with ``from_store``."""
         if self.store is None:
             from graph.errors import ConfigError

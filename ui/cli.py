@@ -184,7 +184,7 @@ def _origins(files: tuple[str, ...]) -> Callable[[Any], str]:
     """Map a problem (JSON pointer into the merged catalogue) back to the file its entry came from."""
     if len(files) == 1:
         return lambda _p: files[0]
-    from ingest.detect import load_sources
+    from ingest.formats import load_sources
 
     where: dict[tuple[str, str], str] = {}
     for f in files:
@@ -264,7 +264,7 @@ def ingest(paths: tuple[str, ...], store: str | None, quiet: bool) -> None:
     the previous store unchanged. Exit codes: 0 done, 2 bad input or store error.
     """
     with edge():
-        from ingest.detect import load_sources
+        from ingest.formats import load_sources
         from ingest.store import open_store
 
         settings = Settings()

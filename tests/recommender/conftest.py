@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from graph.model import Catalogue
-from ingest.native import NativeAdapter
+from ingest.formats import NativeAdapter
 from recommender.service import CredpathService
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "ingest" / "data" / "example_catalogue.yaml"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest import bundled
+from ingest import data as bundled
 from ingest.settings import Settings
 from ingest.store import open_store
 from recommender.profile import LearnerProfile, Objective, Targets

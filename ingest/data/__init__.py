@@ -1,0 +1,73 @@
+"""The catalogues that ship inside the package (example, default, ESCO subset) and the loader that finds them."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+from graph.errors import CatalogueError
+from graph.model import Catalogue
+from ingest.formats import NativeAdapter
+
+__all__ = [
+    "DEFAULT_CATALOGUE",
+    "ESCO_SUBSET",
+    "EXAMPLE_CATALOGUE",
+    "default_catalogue_paths",
+    "example_catalogue_path",
+    "load_default",
+]
+
+EXAMPLE_CATALOGUE = "example_catalogue.yaml"
+DEFAULT_CATALOGUE = "default_catalogue.json"
+ESCO_SUBSET = "esco_subset.json.gz"
+
+
+def _data_dir() -> Path:
+    """This package's folder, found through importlib.resources.
+
+    An editable install made while a package had no ``__init__.py`` maps it as a namespace package,
+    for which importlib.resources raises NotADirectoryError; this module's own folder is then the answer.
+    """
+    try:
+        root = files(__name__)
+    except NotADirectoryError:
+        return Path(__file__).resolve().parent
+    return Path(str(root))
+
+
+def _data_path(name: str) -> Path:
+    """The file ``name`` in the package's ``data`` folder, as a real path on disk."""
+    path = _data_dir() / name
+    if not path.is_file():
+        raise CatalogueError(
+            f"bundled data file {name} is missing",
+            where=str(path),
+            fix="reinstall credpath, or rebuild it with `python ingest/data/build_default_catalogue.py --esco DIR`",
+        )
+    return path
+
+
+def example_catalogue_path() -> Path:
+    """Path of the small hand-authored example catalogue (data and software, for tests and demos)."""
+    return _data_path(EXAMPLE_CATALOGUE)
+
+
+def default_catalogue_paths() -> tuple[Path, ...]:
+    """Paths of the ESCO subset and the default catalogue, in the order they are merged."""
+    return (_data_path(ESCO_SUBSET), _data_path(DEFAULT_CATALOGUE))
+
+
+@cache
+def load_default() -> Catalogue:
+    """The default catalogue merged over the ESCO subset: credentials, skills and occupations.
+
+    Skills with equal ids merge (ESCO labels and descriptions, our prerequisites). The result is
+    immutable, so it is read once per process and shared.
+    """
+    adapter = NativeAdapter()
+    merged = Catalogue()
+    for path in default_catalogue_paths():
+        merged = merged.merged(adapter.read(path).catalogue)
+    return merged
