@@ -106,7 +106,7 @@ def prepare(g: SkillGraph, profile: LearnerProfile) -> PlanProblem:
     if unknown_have:
         raise RequestError(
             "unknown held item(s): " + ", ".join(unknown_have),
-            where="--have",
+            field="have",
             fix=_suggest(g, unknown_have[0], (SKILL, CREDENTIAL)),
         )
     held_c, held_s, via = g.held_skills(have)
@@ -178,21 +178,21 @@ def _resolve_targets(g: SkillGraph, profile: LearnerProfile) -> tuple[Target, ..
     if t.empty:
         raise RequestError(
             "no target given",
-            where="targets",
-            fix="name at least one --target-skill, --target-credential or --occupation",
+            field="targets",
+            fix="name at least one of ${targets.skills}, ${targets.credentials} or ${targets.occupation}",
         )
     out: list[Target] = []
     for ident in t.skills:
         sid = g.find(SKILL, ident) or (ident if g.teachers(ident) else None)
         if sid is None:
-            raise RequestError(f"unknown skill {ident!r}", where="--target-skill", fix=_suggest(g, ident, (SKILL,)))
+            raise RequestError(f"unknown skill {ident!r}", field="targets.skills", fix=_suggest(g, ident, (SKILL,)))
         out.append(Target(SKILL, sid))
     for ident in t.credentials:
         cid = g.find(CREDENTIAL, ident)
         if cid is None:
             raise RequestError(
                 f"unknown credential {ident!r}",
-                where="--target-credential",
+                field="targets.credentials",
                 fix=_suggest(g, ident, (CREDENTIAL,)),
             )
         out.append(Target(CREDENTIAL, cid))
@@ -201,7 +201,7 @@ def _resolve_targets(g: SkillGraph, profile: LearnerProfile) -> tuple[Target, ..
         if oid is None:
             raise RequestError(
                 f"unknown occupation {t.occupation!r}",
-                where="--occupation",
+                field="targets.occupation",
                 fix=_suggest(g, t.occupation, (OCCUPATION,)),
             )
         occ = g.occupations[oid]

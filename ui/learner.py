@@ -11,7 +11,6 @@ import html
 import logging
 import math
 import os
-import re
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
@@ -51,42 +50,42 @@ LABELS: dict[str, str] = {
     "alternatives": "Alternative plans to show",
 }
 
-# The service speaks the CLI's language in ``where`` and ``fix``; the page names its own fields instead.
-_CLI_FIELDS: dict[str, str] = {
-    "--occupation": "occupation",
-    "--include-optional": "include_optional_skills",
-    "--target-skill": "skills",
-    "--target-credential": "credentials",
-    "--have": "have",
-    "--max-hours": "max_hours",
-    "--max-cost": "max_cost",
-    "--hours-per-week": "hours_per_week",
-    "--exclude-provider": "exclude_providers",
-    "--delivery": "delivery",
-    "--objective": "objective",
-    "--alternatives": "alternatives",
+# Errors name LearnerProfile field paths; the page names the widget that sets each one instead.
+FIELDS: dict[str, str] = {
+    "targets.occupation": "occupation",
+    "targets.include_optional_skills": "include_optional_skills",
+    "targets.skills": "skills",
+    "targets.credentials": "credentials",
+    "have": "have",
+    "constraints.max_hours": "max_hours",
+    "constraints.max_cost": "max_cost",
+    "constraints.hours_per_week": "hours_per_week",
+    "constraints.exclude_providers": "exclude_providers",
+    "constraints.delivery": "delivery",
+    "objective": "objective",
+    "alternatives": "alternatives",
 }
-_CLI_FLAG = re.compile(r"--[a-z][a-z-]*")
+"""LearnerProfile field path (and the plan's ``alternatives``) -> the widget on this page that sets it."""
 
 
 def _field(name: str) -> str:
     return f"“{LABELS[name]}”"
 
 
-def in_page_terms(text: str) -> str:
-    """Replace CLI option names in a message with the labels of the matching fields on this page.
+PAGE_NAMES: dict[str, str] = {path: _field(widget) for path, widget in FIELDS.items()} | {
+    "targets": "Targets",
+}
+
+
+def in_page_terms(exc: CredpathError) -> str:
+    """An error's message with every field it names given as the label of that field on this page.
 
     Examples
     --------
-    >>> in_page_terms("name at least one --target-skill or --occupation")
-    'name at least one “Target skills” or “Target occupation”'
+    >>> in_page_terms(RequestError("no target given", field="targets", fix="pick ${targets.skills}"))
+    'Targets: no target given\\nFix: pick “Target skills”'
     """
-
-    def swap(match: re.Match[str]) -> str:
-        name = _CLI_FIELDS.get(match.group(0))
-        return _field(name) if name else match.group(0)
-
-    return _CLI_FLAG.sub(swap, text)
+    return exc.render(PAGE_NAMES)
 
 
 # -- choices -------------------------------------------------------------------------------------------
@@ -152,7 +151,7 @@ def _number(field: str, value: str | float | None) -> float | None:
     if not math.isfinite(number):
         raise RequestError(
             f"{value!r} is not a number",
-            where=LABELS[field],
+            field=f"constraints.{field}",
             fix="enter a number such as 40 or 12.5, or leave the field empty for no limit",
         )
     return number
@@ -164,7 +163,7 @@ def _alternatives(value: float | None) -> int:
     if not 0 <= value <= MAX_ALTERNATIVES or value != int(value):
         raise RequestError(
             f"the number of alternative plans must be a whole number from 0 to {MAX_ALTERNATIVES}, not {value}",
-            where=LABELS["alternatives"],
+            field="alternatives",
             fix=f"choose a whole number between 0 and {MAX_ALTERNATIVES}",
         )
     return int(value)
@@ -224,7 +223,7 @@ def plan_handler(
         )
         pathway = service.plan(profile, alternatives=_alternatives(alternatives))
     except CredpathError as exc:
-        return error_markdown(in_page_terms(exc.message)), None
+        return error_markdown(in_page_terms(exc)), None
     except ValidationError as exc:
         return error_markdown(validation_message(exc)), None
     except Exception as exc:
