@@ -134,7 +134,8 @@ def objective_value(p: PlanProblem, steps: tuple[Step, ...]) -> float:
 
 def covered_targets(p: PlanProblem, steps: tuple[Step, ...]) -> tuple[str, ...]:
     """Targets reached: held already, or taught / earned by a step."""
-    taught = {s for st in steps for s in p.g.credentials[st.credential_id].taught_skill_ids}
+    creds = p.g.credentials
+    taught = {s for st in steps if st.credential_id in creds for s in creds[st.credential_id].taught_skill_ids}
     earned = {st.credential_id for st in steps}
     out = []
     for t in p.targets:
@@ -169,7 +170,9 @@ def explanation(
         notes.append(f"Already held: {held}.")
     for u in uncovered:
         notes.append(f"Not covered: {g.label((u.kind, u.target))}: {u.detail}.")
-    unknown_hours = [st.name for st in steps if g.credentials[st.credential_id].hours is None]
+    unknown_hours = [
+        st.name for st in steps if st.credential_id in g.credentials and g.credentials[st.credential_id].hours is None
+    ]
     if unknown_hours:
         notes.append(f"No hours stated for {', '.join(unknown_hours)}; the totals count them as 0 hours.")
     return tuple(notes)
