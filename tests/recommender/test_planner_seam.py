@@ -73,6 +73,7 @@ def test_never_repaired_gives_the_exact_plan_with_a_note(service: CredpathServic
     assert plan.fallback is not None and "stubborn planner's plan failed verification after 3 round(s)" in plan.fallback
     assert "starts before its requirements are met" in plan.fallback
     assert plan.notes[0].startswith("The stubborn planner") and "exact planner's plan instead" in plan.notes[0]
+    assert f"- {plan.notes[0]}" in service.markdown(plan)
 
 
 def test_rounds_come_from_the_settings(example_catalogue: Any) -> None:
