@@ -9,7 +9,7 @@
     ├── InfeasiblePlanError       no target at all can be reached under the constraints
     ├── PlanVerificationError     a plan failed the verifier and must not be shown as valid
     ├── RequestError              a malformed planning request, named by its LearnerProfile field
-    ├── PlanFileError             a plan file (``credpath verify PLAN.json``) that cannot be read
+    ├── PlanFileError             a plan file (``credpath verify PLAN.json``) that cannot be read or is no plan
     ├── PlannerError              a planner or its solver failed (HiGHS rejected the model, ...)
     ├── LLMError                  reserved for the LLM planner: a language model failed or was unusable
     ├── ConfigError               configuration is missing or invalid
@@ -78,6 +78,15 @@ class _Names(dict[str, str]):
         return key
 
 
+def _with_problems(message: str, problems: Sequence[str]) -> str:
+    """A message followed by its problems, one per line, the first 50 of them."""
+    if not problems:
+        return message
+    shown = "\n".join(f"  - {p}" for p in problems[:50])
+    more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+    return f"{message}\n{shown}{more}"
+
+
 class CatalogueError(CredpathError):
     """A catalogue file or store cannot be read, or its content is malformed."""
 
@@ -93,23 +102,29 @@ class CatalogueError(CredpathError):
         super().__init__(what, where=where, fix=fix)
 
     def render(self, names: Mapping[str, str]) -> str:
-        base = super().render(names)
-        if not self.problems:
-            return base
-        shown = "\n".join(f"  - {p}" for p in self.problems[:50])
-        more = f"\n  ... and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
-        return f"{base}\n{shown}{more}"
+        return _with_problems(super().render(names), self.problems)
 
 
 class UnknownFormatError(CatalogueError):
     """A file is in none of the formats credpath reads."""
 
 
-class PlanFileError(CatalogueError):
-    """A plan file cannot be read, or is not a credpath plan (``problems`` lists the JSON pointers).
+class PlanFileError(CredpathError):
+    """A plan file cannot be read, or is not a credpath plan (``problems`` lists the JSON pointers at fault)."""
 
-    It derives from ``CatalogueError`` only to share the listing of ``problems``; catch it by its own name.
-    """
+    def __init__(
+        self,
+        what: str,
+        *,
+        where: str | None = None,
+        fix: str | None = None,
+        problems: Sequence[str] = (),
+    ) -> None:
+        self.problems = tuple(problems)
+        super().__init__(what, where=where, fix=fix)
+
+    def render(self, names: Mapping[str, str]) -> str:
+        return _with_problems(super().render(names), self.problems)
 
 
 class PrerequisiteCycleError(CredpathError):

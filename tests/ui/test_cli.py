@@ -159,3 +159,13 @@ def test_planner_choices_come_from_the_registry() -> None:
     assert f"[{'|'.join(planner_names())}]" in " ".join(out.stdout.split())
     assert "Plan from an ingested catalogue store" not in run("ingest", "--help").stdout
     assert "Plan from an ingested catalogue store" not in run("search", "--help").stdout
+
+
+def test_plan_file_error_is_not_a_catalogue_error() -> None:
+    from graph.errors import CatalogueError, CredpathError, PlanFileError
+
+    assert issubclass(PlanFileError, CredpathError) and not issubclass(PlanFileError, CatalogueError)
+    assert (
+        "  - /request: Field required"
+        in PlanFileError("not a credpath plan", problems=["/request: Field required"]).message
+    )
