@@ -11,6 +11,7 @@ from typing import Any
 import networkx as nx
 
 from graph.conditions import Leaf, is_met, witness
+from graph.errors import PlanVerificationError
 from graph.holdings import Holdings
 from graph.model import Kind
 from graph.skillgraph import SkillGraph
@@ -188,6 +189,11 @@ def stages(
     earlier steps of stage below k; the witness lists the leaves that meet them. Steps in one stage
     never rely on each other, so they can run in parallel, and sorting by stage keeps the order valid.
 
+    Raises
+    ------
+    PlanVerificationError
+        If a credential in ``order`` comes before its requirements are met.
+
     Examples
     --------
     >>> from graph.model import Catalogue, Credential, CredentialCondition
@@ -215,7 +221,7 @@ def stages(
                 result[cid] = (k, used)
                 break
         else:
-            raise ValueError(f"credential {cid!r} is ordered before its requirements are met")
+            raise PlanVerificationError(f"credential {cid!r} is ordered before its requirements are met")
         stage = result[cid][0]
         for leaf in [(Kind.credential, cid)] + [(Kind.skill, s) for s in g.credentials[cid].taught_skill_ids]:
             provided_at[leaf] = min(provided_at.get(leaf, stage), stage)

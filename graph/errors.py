@@ -1,8 +1,29 @@
-"""The one exception tree: every error credpath raises on purpose is a CredpathError."""
+"""The one exception tree: every error credpath raises on purpose is a CredpathError.
+
+::
+
+    CredpathError                 what went wrong, where, and how to fix it
+    ├── CatalogueError            a catalogue file or store entry cannot be read or is malformed
+    │   └── UnknownFormatError    a file in none of the formats credpath reads
+    ├── PrerequisiteCycleError    prerequisites that form a cycle
+    ├── InfeasiblePlanError       no target at all can be reached under the constraints
+    ├── PlanVerificationError     a plan failed the verifier and must not be shown as valid
+    ├── RequestError              a malformed planning request, named by its LearnerProfile field
+    ├── PlanFileError             a plan file (``credpath verify PLAN.json``) that cannot be read or is no plan
+    ├── PlannerError              a planner or its solver failed (HiGHS rejected the model, ...)
+    ├── LLMError                  reserved for the LLM planner: a language model failed or was unusable
+    ├── ConfigError               configuration is missing or invalid
+    └── StoreError                the catalogue index (Chroma) cannot be opened, read or written
+
+Errors become exit codes and friendly messages only at the edges (``ui/cli.py`` ``edge()`` and the web
+page's handlers). A ``RequestError`` names a ``LearnerProfile`` field path such as ``targets.skills``;
+each edge shows it in its own words (a CLI flag, a form label).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from string import Template
 
 
 class CredpathError(Exception):
@@ -20,10 +41,50 @@ class CredpathError(Exception):
 
     @property
     def message(self) -> str:
-        parts = [f"{self.where}: {self.what}" if self.where else self.what]
+        return self.render({})
+
+    def render(self, names: Mapping[str, str]) -> str:
+        """The message in an edge's words: ``names`` maps LearnerProfile field paths to flags or labels.
+
+        ``where`` and every ``${field.path}`` placeholder in ``fix`` are looked up; paths not in
+        ``names`` are shown as they are.
+
+        Examples
+        --------
+        >>> err = RequestError("no target given", field="targets", fix="name one of ${targets.skills} or ${have}")
+        >>> err.message
+        'targets: no target given\\nFix: name one of targets.skills or have'
+        >>> err.render({"targets.skills": "--target-skill"}).splitlines()[1]
+        'Fix: name one of --target-skill or have'
+        """
+        where = names.get(self.where, self.where) if self.where else None
+        parts = [f"{where}: {self.what}" if where else self.what]
         if self.fix:
-            parts.append(f"Fix: {self.fix}")
+            parts.append(f"Fix: {_FieldTemplate(self.fix).safe_substitute(_Names(names))}")
         return "\n".join(parts)
+
+
+class _FieldTemplate(Template):
+    """Only ``${targets.skills}``-style placeholders: a bare ``$word`` in a message stays as it is."""
+
+    idpattern = r"(?!)"
+    braceidpattern = r"[a-z_][a-z0-9_.]*"
+
+
+class _Names(dict[str, str]):
+    """Field path -> the edge's words; a path without words is shown as the path."""
+
+    def __missing__(self, key: str) -> str:
+        return key
+
+
+def _with_problems(message: str, problems: Sequence[str]) -> str:
+    """A message followed by its problems, one per line, the first 50 of them."""
+    if not problems:
+        return message
+    shown = "\n".join(f"  - {p}" for p in problems[:50])
+    more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+    return f"{message}\n{shown}{more}"
 
 
 class CatalogueError(CredpathError):
@@ -40,18 +101,30 @@ class CatalogueError(CredpathError):
         self.problems = tuple(problems)
         super().__init__(what, where=where, fix=fix)
 
-    @property
-    def message(self) -> str:
-        base = super().message
-        if not self.problems:
-            return base
-        shown = "\n".join(f"  - {p}" for p in self.problems[:50])
-        more = f"\n  ... and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
-        return f"{base}\n{shown}{more}"
+    def render(self, names: Mapping[str, str]) -> str:
+        return _with_problems(super().render(names), self.problems)
 
 
 class UnknownFormatError(CatalogueError):
     """A file is in none of the formats credpath reads."""
+
+
+class PlanFileError(CredpathError):
+    """A plan file cannot be read, or is not a credpath plan (``problems`` lists the JSON pointers at fault)."""
+
+    def __init__(
+        self,
+        what: str,
+        *,
+        where: str | None = None,
+        fix: str | None = None,
+        problems: Sequence[str] = (),
+    ) -> None:
+        self.problems = tuple(problems)
+        super().__init__(what, where=where, fix=fix)
+
+    def render(self, names: Mapping[str, str]) -> str:
+        return _with_problems(super().render(names), self.problems)
 
 
 class PrerequisiteCycleError(CredpathError):
@@ -84,11 +157,29 @@ class PlanVerificationError(CredpathError):
 
 
 class RequestError(CredpathError):
-    """A planning request is malformed: an unknown target, a negative budget, no target at all."""
+    """A planning request is malformed: an unknown target, a negative budget, no target at all.
+
+    ``field`` is the ``LearnerProfile`` field path at fault (``"targets.skills"``, ``"have"``,
+    ``"constraints.max_hours"``) and is also the error's ``where``. An edge shows it in its own words
+    with ``render`` (the CLI's flags, the web page's labels).
+    """
+
+    def __init__(
+        self, what: str, *, field: str | None = None, where: str | None = None, fix: str | None = None
+    ) -> None:
+        self.field = field
+        super().__init__(what, where=where or field, fix=fix)
+
+
+class PlannerError(CredpathError):
+    """A planner failed: its solver rejected the model, or it broke its own promises."""
 
 
 class LLMError(CredpathError):
-    """A configured language model failed or answered with something unusable."""
+    """Reserved for the LLM planner (landing next): a language model failed or answered unusably.
+
+    Nothing raises it yet; the LLM planner will, and the service then falls back to the exact planner.
+    """
 
 
 class ConfigError(CredpathError):

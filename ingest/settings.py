@@ -1,4 +1,8 @@
-"""Configuration in one place: environment variables with the CREDPATH_ prefix, and the data directory."""
+"""Ingest settings (the store, the embedder, ESCO relations) from ``CREDPATH_*`` variables, and the data directory.
+
+Planner settings live in ``recommender/settings.py``, the web server's in ``ui/settings.py``; all read the same
+``CREDPATH_`` prefix and ``.env`` file.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    """Every knob credpath reads from the environment (``CREDPATH_*``) or a ``.env`` file."""
+    """Where the catalogue store lives and how it is read and indexed (``CREDPATH_*`` or a ``.env`` file)."""
 
     model_config = SettingsConfigDict(env_prefix="CREDPATH_", env_file=".env", extra="ignore")
 
@@ -36,9 +40,6 @@ class Settings(BaseSettings):
         default="none",
         description="Which ESCO skill-skill relations become prerequisites when an ESCO release is read.",
     )
-    plan_time_limit: float = Field(default=20.0, gt=0, description="Seconds the exact planner may search.")
-    host: str = "127.0.0.1"
-    port: int = 7860
 
     @cached_property
     def store_dir(self) -> Path:

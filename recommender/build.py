@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from graph.algorithms import order_credentials, stages
 from graph.conditions import Leaf
@@ -14,16 +15,52 @@ from recommender.problem import PlanProblem
 PENDING = Verification(valid=False, checks=(), problems=("not verified yet",))
 
 
-def build_steps(p: PlanProblem, chosen: frozenset[str]) -> tuple[Step, ...]:
-    """Order ``chosen`` (stable: by stage, then hours, then id) and say what meets each requirement."""
+def build_steps(p: PlanProblem, chosen: frozenset[str], order: Sequence[str] | None = None) -> tuple[Step, ...]:
+    """Order ``chosen`` and say what meets each requirement; never raises, so the verifier judges any proposal.
+
+    ``order`` is the planner's own order (steps are then grouped by stage, keeping that order within a
+    stage); None orders stably by stage, then hours, then id. Ids the catalogue does not know, and an
+    order that starts a credential before its requirements, still become steps, for the verifier to name.
+    """
     g = p.g
-    order, stuck = order_credentials(
-        g, chosen, p.held_credentials, p.held_skills, key=lambda c: (g.credentials[c].hours or 0.0, c)
+    known = sorted(c for c in chosen if c in g.credentials)
+    if order is None:
+        order_list, stuck = order_credentials(
+            g, known, p.held_credentials, p.held_skills, key=lambda c: (g.credentials[c].hours or 0.0, c)
+        )
+        order_list += sorted(stuck)
+    else:
+        order_list = [c for c in dict.fromkeys(order) if c in g.credentials]
+        order_list += [c for c in known if c not in order_list]
+    unknown = sorted({*chosen, *(order or ())} - set(g.credentials))
+    try:
+        staged = stages(g, order_list, p.held_credentials, p.held_skills)
+    except PlanVerificationError:
+        staged = {c: (i, []) for i, c in enumerate(order_list, start=1)}
+    order_list.sort(key=lambda c: staged[c][0])
+    return tuple(_steps(p, order_list, staged)) + tuple(
+        _unknown_step(cid, len(order_list) + i) for i, cid in enumerate(unknown, start=1)
     )
-    if stuck:
-        raise PlanVerificationError("chosen credentials cannot be ordered", problems=stuck)
-    staged = stages(g, order, p.held_credentials, p.held_skills)
-    order.sort(key=lambda c: staged[c][0])
+
+
+def _unknown_step(cid: str, index: int) -> Step:
+    """A step for an id the catalogue does not know: it exists only to fail the verifier."""
+    return Step(
+        index=index,
+        stage=index,
+        credential_id=cid,
+        name=cid,
+        provider="",
+        kind="unknown",
+        teaches=(),
+        hours=0.0,
+        cost=0.0,
+        currency="USD",
+    )
+
+
+def _steps(p: PlanProblem, order: list[str], staged: dict[str, tuple[int, list[Leaf]]]) -> list[Step]:
+    g = p.g
     position = {c: i + 1 for i, c in enumerate(order)}
     needed = _needed_skills(p, order, staged)
     first_provider: dict[str, str] = {}
@@ -61,7 +98,7 @@ def build_steps(p: PlanProblem, chosen: frozenset[str]) -> tuple[Step, ...]:
                 url=cred.url,
             )
         )
-    return tuple(steps)
+    return steps
 
 
 def _needed_skills(p: PlanProblem, order: list[str], staged: dict[str, tuple[int, list[Leaf]]]) -> set[str]:
@@ -95,7 +132,8 @@ def objective_value(p: PlanProblem, steps: tuple[Step, ...]) -> float:
 
 def covered_targets(p: PlanProblem, steps: tuple[Step, ...]) -> tuple[str, ...]:
     """Targets reached: held already, or taught / earned by a step."""
-    taught = {s for st in steps for s in p.g.credentials[st.credential_id].taught_skill_ids}
+    creds = p.g.credentials
+    taught = {s for st in steps if st.credential_id in creds for s in creds[st.credential_id].taught_skill_ids}
     earned = {st.credential_id for st in steps}
     out = []
     for t in p.targets:
@@ -128,7 +166,9 @@ def explanation(
         notes.append(f"Already held: {held}.")
     for u in uncovered:
         notes.append(f"Not covered: {g.label((u.kind, u.target))}: {u.detail}.")
-    unknown_hours = [st.name for st in steps if g.credentials[st.credential_id].hours is None]
+    unknown_hours = [
+        st.name for st in steps if st.credential_id in g.credentials and g.credentials[st.credential_id].hours is None
+    ]
     if unknown_hours:
         notes.append(f"No hours stated for {', '.join(unknown_hours)}; the totals count them as 0 hours.")
     return tuple(notes)

@@ -12,6 +12,7 @@ import highspy
 import numpy as np
 
 from graph.conditions import Leaf, leaf_key
+from graph.errors import PlannerError
 from graph.model import Condition, CredentialCondition, Gate, Kind, SkillCondition, requirement_parts
 from recommender.problem import PlanProblem, Target
 
@@ -112,7 +113,10 @@ class _Model:
                 np.array(self.value, dtype=float),
             )
             if status != highspy.HighsStatus.kOk:
-                raise RuntimeError(f"HiGHS rejected the model rows: {status}")
+                raise PlannerError(
+                    f"HiGHS rejected the model rows: {status}",
+                    fix="report this as a bug in the exact planner, with the catalogue and the request",
+                )
         h.setOptionValue("time_limit", float(time_limit))
         h.setOptionValue("mip_rel_gap", 1e-9)
         h.setOptionValue("mip_abs_gap", 1e-9)

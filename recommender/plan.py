@@ -84,12 +84,23 @@ class Quality(_Contract):
     seconds: float
 
 
+class Finding(_Contract):
+    """One thing a verifier check found wrong, pointing into the plan."""
+
+    check: str = Field(description="Name of the check that found it, e.g. 'prerequisites_first'.")
+    pointer: str = Field(description="JSON pointer into the Pathway, e.g. '/steps/2/credential_id'.")
+    message: str = Field(description="What is wrong, as in 'problems'.")
+    fix: str = Field(description="How a planner or an editor puts it right.")
+    step: int | None = Field(default=None, description="1-based index of the step at fault, if one is.")
+
+
 class Verification(_Contract):
     """The verifier's verdict: every plan passes it before anyone sees it."""
 
     valid: bool
-    checks: tuple[str, ...]
+    checks: tuple[str, ...] = Field(description="The checks that ran (a check that does not apply does not run).")
     problems: tuple[str, ...] = ()
+    findings: tuple[Finding, ...] = Field(default=(), description="The problems, each with its check, pointer and fix.")
 
 
 class Alternative(_Contract):
@@ -123,6 +134,18 @@ class Pathway(_Contract):
     verification: Verification
     planner: str = Field(description="Which planner made it, e.g. 'exact' or 'greedy'.")
     explanation: tuple[str, ...] = Field(default=(), description="Plain-language notes on why this plan.")
+    notes: tuple[str, ...] = Field(
+        default=(),
+        description="What the planner wants the learner or advisor to know, and what the service did about its "
+        "proposals (dropped alternatives, a fallback to the exact planner).",
+    )
+    rounds: int = Field(
+        default=1, ge=0, description="Proposals the requested planner made, each after feedback on the last."
+    )
+    fallback: str | None = Field(
+        default=None,
+        description="Why the exact planner's plan stands in for the requested planner's, if it does.",
+    )
 
     @property
     def credential_ids(self) -> tuple[str, ...]:

@@ -123,7 +123,7 @@ def prepare(g: SkillGraph, profile: LearnerProfile) -> PlanProblem:
     if unknown_have:
         raise RequestError(
             "unknown held item(s): " + ", ".join(unknown_have),
-            where="--have",
+            field="have",
             fix=_suggest(g, unknown_have[0], (Kind.skill, Kind.credential)),
         )
     holdings = Holdings.from_ids(g, have)
@@ -190,15 +190,15 @@ def _resolve_targets(g: SkillGraph, profile: LearnerProfile) -> tuple[Target, ..
     if t.empty:
         raise RequestError(
             "no target given",
-            where="targets",
-            fix="name at least one --target-skill, --target-credential or --occupation",
+            field="targets",
+            fix="name at least one of ${targets.skills}, ${targets.credentials} or ${targets.occupation}",
         )
     out: list[Target] = []
     for ident in t.skills:
         sid = g.find(Kind.skill, ident) or (ident if g.teachers(ident) else None)
         if sid is None:
             raise RequestError(
-                f"unknown skill {ident!r}", where="--target-skill", fix=_suggest(g, ident, (Kind.skill,))
+                f"unknown skill {ident!r}", field="targets.skills", fix=_suggest(g, ident, (Kind.skill,))
             )
         out.append(Target(Kind.skill, sid))
     for ident in t.credentials:
@@ -206,7 +206,7 @@ def _resolve_targets(g: SkillGraph, profile: LearnerProfile) -> tuple[Target, ..
         if cid is None:
             raise RequestError(
                 f"unknown credential {ident!r}",
-                where="--target-credential",
+                field="targets.credentials",
                 fix=_suggest(g, ident, (Kind.credential,)),
             )
         out.append(Target(Kind.credential, cid))
@@ -215,7 +215,7 @@ def _resolve_targets(g: SkillGraph, profile: LearnerProfile) -> tuple[Target, ..
         if oid is None:
             raise RequestError(
                 f"unknown occupation {t.occupation!r}",
-                where="--occupation",
+                field="targets.occupation",
                 fix=_suggest(g, t.occupation, (Kind.occupation,)),
             )
         occ = g.occupations[oid]

@@ -89,7 +89,7 @@ def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
         lines.append("")
     lines.append("## Why this plan")
     lines.append("")
-    lines += [f"- {n}" for n in pathway.explanation]
+    lines += [f"- {n}" for n in (*pathway.explanation, *pathway.notes)]
     v = pathway.verification
     lines.append(
         f"- Verified: {len(v.checks)} checks passed (every credential exists, every prerequisite comes first, "

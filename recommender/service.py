@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,12 +17,15 @@ from graph.validate import Problem, validate
 from ingest.formats import Skipped
 from ingest.settings import Settings
 from recommender.build import PENDING, build_steps, covered_targets, explanation, objective_value, totals
-from recommender.plan import Alternative, Pathway
-from recommender.planners import PLANNERS, Planner
-from recommender.problem import prepare
+from recommender.plan import Alternative, Pathway, Verification
+from recommender.planners import DEFAULT_PLANNER, ExactPlanner, Planner, Proposal, get_planner
+from recommender.problem import PlanProblem, prepare
 from recommender.profile import LearnerProfile
 from recommender.render import to_markdown
-from recommender.verify import verify, verify_steps
+from recommender.settings import PlannerSettings
+from recommender.verify import target_ids, verify, verify_steps
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from ingest.store import CatalogueIndex, SearchHit
@@ -46,12 +50,14 @@ class CredpathService:
         skipped: Sequence[Skipped] = (),
         settings: Settings | None = None,
         store: CatalogueIndex | None = None,
+        planner_settings: PlannerSettings | None = None,
     ) -> None:
         self._catalogue = catalogue
         self.source = source
         self.skipped = tuple(skipped)
         self.settings = settings or Settings()
         self.store = store
+        self.planner_settings = planner_settings or PlannerSettings()
 
     # -- construction ------------------------------------------------------------------------------
 
@@ -150,36 +156,85 @@ class CredpathService:
         *,
         alternatives: int = 0,
         time_limit: float | None = None,
-        planner: str | Planner = "exact",
+        planner: str | Planner = DEFAULT_PLANNER,
     ) -> Pathway:
         """Plan, order, explain and verify a pathway.
 
-        Raises RequestError for malformed requests, InfeasiblePlanError when no target at all can
-        be reached (with every reason), and PlanVerificationError if a planner proposed something
-        unsound: such a plan is never returned.
+        A proposal that fails verification goes back to its planner with the verifier's findings, for
+        up to ``planner_settings.planner_rounds`` proposals; if none passes (or the planner fails), the
+        exact planner's plan is returned with a note saying so (``notes``, ``fallback``). Alternatives
+        that fail verification are dropped with a note. Raises RequestError for malformed requests,
+        InfeasiblePlanError when no target at all can be reached (with every reason), ConfigError for
+        an unknown planner name, and PlanVerificationError only if the exact planner itself proposes
+        something unsound (a bug): an unverified plan is never returned.
         """
         g = self.graph
         p = prepare(g, profile)
-        chosen_planner = PLANNERS[planner]() if isinstance(planner, str) else planner
-        limit = time_limit if time_limit is not None else self.settings.plan_time_limit
-        proposal = chosen_planner.propose(p, alternatives=alternatives, time_limit=limit)
-        steps = build_steps(p, proposal.chosen)
+        asked = get_planner(planner, self.planner_settings) if isinstance(planner, str) else planner
+        limit = time_limit if time_limit is not None else self.planner_settings.plan_time_limit
+        exact = isinstance(asked, ExactPlanner)
+        rounds = 1 if exact else self.planner_settings.planner_rounds
+        feedback: Verification | None = None
+        fallback: str | None = None
+        made = 0
+        while made < rounds:
+            try:
+                proposal = asked.propose(p, feedback=feedback, alternatives=alternatives, time_limit=limit)
+            except Exception as exc:
+                if exact:
+                    raise
+                log.warning("the %s planner failed", asked.name, exc_info=True)
+                fallback = f"the {asked.name} planner failed ({type(exc).__name__}: {exc})"
+                break
+            made += 1
+            draft, dropped = self._assemble(p, proposal, asked.name)
+            check = verify(g, draft)
+            if check.valid:
+                return self._deliver(p, draft, check, dropped, rounds=made)
+            if exact:
+                raise PlanVerificationError(
+                    f"the {asked.name} planner proposed an unsound plan", problems=check.problems
+                )
+            feedback = check
+        if fallback is None and feedback is not None:
+            shown = "; ".join(feedback.problems[:3]) + ("; ..." if len(feedback.problems) > 3 else "")
+            fallback = f"the {asked.name} planner's plan failed verification after {made} round(s) ({shown})"
+        stand_in = ExactPlanner()
+        proposal = stand_in.propose(p, alternatives=alternatives, time_limit=limit)
+        draft, dropped = self._assemble(p, proposal, stand_in.name)
+        check = verify(g, draft)
+        if not check.valid:
+            raise PlanVerificationError("the exact planner proposed an unsound plan", problems=check.problems)
+        reason = fallback or f"the {asked.name} planner made no proposal"
+        note = f"{reason[0].upper()}{reason[1:]}; this is the exact planner's plan instead."
+        return self._deliver(p, draft, check, (note, *dropped), rounds=made, fallback=reason)
+
+    def _assemble(self, p: PlanProblem, proposal: Proposal, planner: str) -> tuple[Pathway, tuple[str, ...]]:
+        """A draft Pathway from a proposal, and notes on alternatives dropped for failing verification."""
+        g = self.graph
+        steps = build_steps(p, proposal.chosen, proposal.order)
         uncovered = tuple(p.uncovered) + proposal.uncovered
         covered = covered_targets(p, steps)
-        if not covered and uncovered:
-            raise InfeasiblePlanError(
-                "nothing can be planned: " + "; ".join(f"{g.label((u.kind, u.target))}: {u.detail}" for u in uncovered),
-                unmet=[u.target for u in uncovered],
-                fix="relax the constraints, add held items with --have, or choose other targets",
-            )
         hours, cost, weeks = totals(p, steps)
         alternatives_out = []
-        for alt in proposal.alternatives:
+        dropped = []
+        targets = target_ids(g, p.profile)
+        for n, alt in enumerate(proposal.alternatives, start=1):
             alt_steps = build_steps(p, alt)
             a_hours, a_cost, _ = totals(p, alt_steps)
-            check = verify_steps(g, p.profile, alt_steps, total_hours=a_hours, total_cost=a_cost)
+            a_covered = covered_targets(p, alt_steps)
+            check = verify_steps(
+                g,
+                p.profile,
+                alt_steps,
+                total_hours=a_hours,
+                total_cost=a_cost,
+                covered=a_covered,
+                uncovered=[t for t in targets if t not in a_covered],
+            )
             if not check.valid:
-                raise PlanVerificationError("an alternative plan failed verification", problems=check.problems)
+                dropped.append(f"Alternative {n} was dropped: it failed verification ({'; '.join(check.problems)}).")
+                continue
             alternatives_out.append(
                 Alternative(
                     steps=alt_steps,
@@ -192,6 +247,8 @@ class CredpathService:
                 )
             )
         currencies = {s.currency for s in steps}
+        labels = {s.credential_id: s.name for s in steps}
+        reasons = tuple(f"{labels.get(c, c)}: {why}" for c, why in proposal.rationale.items())
         draft = Pathway(
             request=p.profile,
             steps=steps,
@@ -206,15 +263,34 @@ class CredpathService:
             quality=proposal.quality,
             alternatives=tuple(alternatives_out),
             verification=PENDING,
-            planner=chosen_planner.name,
+            planner=planner,
             explanation=explanation(p, steps, proposal.quality, uncovered),
+            notes=proposal.notes + reasons,
         )
-        check = verify(g, draft)
-        if not check.valid:
-            raise PlanVerificationError(
-                f"the {chosen_planner.name} planner proposed an unsound plan", problems=check.problems
+        return draft, tuple(dropped)
+
+    def _deliver(
+        self,
+        p: PlanProblem,
+        draft: Pathway,
+        check: Verification,
+        dropped: tuple[str, ...],
+        *,
+        rounds: int,
+        fallback: str | None = None,
+    ) -> Pathway:
+        """The verified plan, or InfeasiblePlanError with every reason when it reaches no target at all."""
+        if not draft.covered and draft.uncovered:
+            g = self.graph
+            raise InfeasiblePlanError(
+                "nothing can be planned: "
+                + "; ".join(f"{g.label((u.kind, u.target))}: {u.detail}" for u in draft.uncovered),
+                unmet=[u.target for u in draft.uncovered],
+                fix="relax the constraints, add what you hold to ${have}, or choose other targets",
             )
-        return draft.model_copy(update={"verification": check})
+        return draft.model_copy(
+            update={"verification": check, "notes": dropped + draft.notes, "rounds": rounds, "fallback": fallback}
+        )
 
     def verify(self, pathway: Pathway) -> Any:
         """Verify any pathway (for example one an advisor edited) against this catalogue."""

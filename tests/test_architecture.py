@@ -53,6 +53,122 @@ def test_graph_does_no_io() -> None:
                 assert node.func.id != "open", path
 
 
+def test_graph_imports_no_room_above() -> None:
+    """graph/ is the bottom room: not even a function-local import reaches ingest/, recommender/ or ui/."""
+    for path in (ROOT / "graph").rglob("*.py"):
+        assert imported_rooms(path) <= {"graph"}, path
+
+
+# -- every raise raises a credpath error ---------------------------------------------------------------------
+
+CLICK_AT_THE_EDGE = {"ClickException", "UsageError", "BadParameter", "Abort"}
+"""click's own exceptions, allowed in ui/cli.py only: the edge where errors become messages and exit codes."""
+
+
+def _modules() -> dict[Path, ast.Module]:
+    return {p: ast.parse(p.read_text(encoding="utf-8")) for room in ROOMS for p in (ROOT / room).rglob("*.py")}
+
+
+def _name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _credpath_errors(modules: dict[Path, ast.Module]) -> set[str]:
+    """CredpathError and every class in the package deriving from it (by name, through any number of levels)."""
+    bases = {
+        node.name: {_name(b) for b in node.bases}
+        for tree in modules.values()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef)
+    }
+    found = {"CredpathError"}
+    while grown := {c for c, b in bases.items() if c not in found and b & found}:
+        found |= grown
+    return found
+
+
+def _caught(tree: ast.AST) -> dict[str, set[str]]:
+    """Exception names caught by except handlers, and each ``as`` variable -> the names its handler catches."""
+    caught: dict[str, set[str]] = {"": set()}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ExceptHandler) and node.type is not None:
+            types = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]
+            names = {n for n in map(_name, types) if n}
+            caught[""] |= names
+            if node.name:
+                caught.setdefault(node.name, set()).update(names)
+    return caught
+
+
+def _exempt(path: Path, raised: str, parents: list[ast.AST], caught_here: set[str], signals: set[str]) -> bool:
+    """Raises that are not credpath errors and never reach a user, each for a stated reason."""
+    in_validator = any(
+        isinstance(p, ast.FunctionDef)
+        and any(
+            (_name(d.func) if isinstance(d, ast.Call) else _name(d) or "").endswith("validator")
+            for d in p.decorator_list
+        )
+        for p in parents
+    )
+    in_main = any(
+        isinstance(p, ast.If) and isinstance(p.test, ast.Compare) and _name(p.test.left) == "__name__" for p in parents
+    )
+    return (
+        (in_validator and raised in {"ValueError", "AssertionError"})  # pydantic turns these into ValidationError
+        or raised == "NotImplementedError"  # marks an abstract method
+        or (in_main and raised == "SystemExit")  # a script's exit status
+        or (raised in signals)  # a package-internal signal, caught inside the package
+        or (raised in caught_here)  # a library or built-in error that its own module catches
+        or (path == ROOT / "ui" / "cli.py" and raised in CLICK_AT_THE_EDGE)
+    )
+
+
+def test_every_raise_raises_a_credpath_error() -> None:
+    """Every ``raise`` in the rooms raises a CredpathError subclass, re-raises one, or is a listed exemption."""
+    modules = _modules()
+    credpath = _credpath_errors(modules)
+    caught_anywhere = set().union(*(_caught(t)[""] for t in modules.values()))
+    defined = {n.name for t in modules.values() for n in ast.walk(t) if isinstance(n, ast.ClassDef)}
+    signals = (defined - credpath) & caught_anywhere
+    returns = {
+        n.name: _name(n.returns)
+        for t in modules.values()
+        for n in ast.walk(t)
+        if isinstance(n, ast.FunctionDef) and n.returns is not None
+    }
+    offenders = []
+    for path, tree in modules.items():
+        caught = _caught(tree)
+
+        def visit(
+            node: ast.AST, parents: list[ast.AST], path: Path = path, caught: dict[str, set[str]] = caught
+        ) -> None:
+            if isinstance(node, ast.Raise) and node.exc is not None:
+                exc = node.exc
+                if isinstance(exc, ast.Call):
+                    callee = _name(exc.func) or ""
+                    raised = callee if callee in defined or callee[:1].isupper() else returns.get(callee) or callee
+                    ok = raised in credpath or _exempt(path, raised, parents, caught[""], signals)
+                else:
+                    variable = _name(exc) or ""
+                    ok = (bool(caught.get(variable)) and caught[variable] <= credpath) or (
+                        variable not in caught
+                        and (variable in credpath or _exempt(path, variable, parents, caught[""], signals))
+                    )
+                    raised = variable
+                if not ok:
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: raise {raised}")
+            for child in ast.iter_child_nodes(node):
+                visit(child, [*parents, node])
+
+        visit(tree, [])
+    assert offenders == []
+
+
 # -- inside a room: sub-packages meet through their public __init__ -------------------------------
 
 SHARED_FORMAT_MODULES = {"base", "common", "textio", "jsonld", "requires"}

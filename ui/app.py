@@ -25,6 +25,8 @@ CSS = """
   padding: 0.75rem 1rem;
 }
 .credpath-error p { margin: 0.25rem 0; }
+.credpath-field-error { outline: 2px solid #b91c1c; border-radius: 6px; }
+.credpath-field-error [data-testid="block-info"], .credpath-field-error .info { color: #b91c1c; }
 #learner-output table { font-size: 0.9rem; }
 #learner-output td, #learner-output th {
   vertical-align: top;

@@ -13,12 +13,14 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from graph.errors import CatalogueError, CredpathError, InfeasiblePlanError, RequestError
+from graph.errors import CredpathError, InfeasiblePlanError, PlanFileError, RequestError
 from graph.model import Catalogue, Delivery
 from ingest.settings import Settings
 from recommender.plan import Pathway
+from recommender.planners import DEFAULT_PLANNER, planner_names
 from recommender.profile import Constraints, LearnerProfile, Objective, Targets
 from recommender.service import CredpathService
+from ui.settings import ServerSettings
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -28,6 +30,22 @@ EXIT_INFEASIBLE = 3
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+FLAGS: dict[str, str] = {
+    "targets.skills": "--target-skill",
+    "targets.credentials": "--target-credential",
+    "targets.occupation": "--occupation",
+    "targets.include_optional_skills": "--include-optional",
+    "have": "--have",
+    "constraints.max_hours": "--max-hours",
+    "constraints.max_cost": "--max-cost",
+    "constraints.hours_per_week": "--hours-per-week",
+    "constraints.exclude_providers": "--exclude-provider",
+    "constraints.delivery": "--delivery",
+    "objective": "--objective",
+    "planner": "--planner",
+}
+"""LearnerProfile field path -> the option that sets it: how errors about a field name it on the command line."""
 
 
 def fail(message: str, code: int) -> None:
@@ -41,9 +59,9 @@ def edge() -> Iterator[None]:
     try:
         yield
     except InfeasiblePlanError as exc:
-        fail(exc.message, EXIT_INFEASIBLE)
+        fail(exc.render(FLAGS), EXIT_INFEASIBLE)
     except CredpathError as exc:
-        fail(exc.message, EXIT_BAD_INPUT)
+        fail(exc.render(FLAGS), EXIT_BAD_INPUT)
     except ValidationError as exc:
         details = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         fail(f"invalid request: {details}\nFix: check the option values (see --help)", EXIT_BAD_INPUT)
@@ -68,6 +86,16 @@ catalogue_option = click.option(
     help="Catalogue file or folder in any supported format; repeat for several. Default: the bundled catalogue.",
 )
 store_option = click.option("--store", metavar="DIR", help="Plan from an ingested catalogue store instead of files.")
+ingest_store_option = click.option(
+    "--store",
+    metavar="DIR",
+    help="Catalogue store to write (replaced as a whole). Default: CREDPATH_STORE, else CREDPATH_DATA_DIR/store.",
+)
+search_store_option = click.option(
+    "--store",
+    metavar="DIR",
+    help="Ingested catalogue store to search. Default: CREDPATH_STORE, else CREDPATH_DATA_DIR/store.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -98,7 +126,13 @@ def main() -> None:
 @click.option(
     "--alternatives", type=click.IntRange(0, 20), default=0, metavar="K", help="Also list K distinct near-best plans."
 )
-@click.option("--planner", type=click.Choice(["exact", "greedy"]), default="exact", show_default=True)
+@click.option(
+    "--planner",
+    type=click.Choice(planner_names()),
+    default=DEFAULT_PLANNER,
+    show_default=True,
+    help="Which planner proposes the plan; every plan is verified, and an unsound one is replaced by the exact plan.",
+)
 @click.option(
     "--time-limit", type=click.FloatRange(min=0.1), metavar="SECONDS", help="Search time for the exact planner."
 )
@@ -222,10 +256,10 @@ def verify(plan_file: str, catalogue: tuple[str, ...], store: str | None) -> Non
         try:
             pathway = Pathway.model_validate_json(Path(plan_file).read_text(encoding="utf-8"))
         except OSError as exc:
-            raise CatalogueError(f"cannot read plan: {exc}", where=plan_file, fix="check the path") from exc
+            raise PlanFileError(f"cannot read plan: {exc}", where=plan_file, fix="check the path") from exc
         except ValidationError as exc:
             problems = [f"/{'/'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
-            raise CatalogueError(
+            raise PlanFileError(
                 "not a credpath plan", where=plan_file, fix="run `credpath schema plan`", problems=problems
             ) from None
         service = open_service(catalogue, store, Settings())
@@ -248,14 +282,14 @@ def serve(catalogue: tuple[str, ...], store: str | None, host: str | None, port:
     with edge():
         from ui.app import launch
 
-        settings = Settings()
-        service = open_service(catalogue, store, settings)
-        launch(service, host=host or settings.host, port=port or settings.port)
+        service = open_service(catalogue, store, Settings())
+        server = ServerSettings()
+        launch(service, host=host or server.host, port=port or server.port)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@store_option
+@ingest_store_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def ingest(paths: tuple[str, ...], store: str | None, quiet: bool) -> None:
     """Load catalogues (CTDL, Open Badges, ESCO, O*NET, CSV, native) into the searchable store.
@@ -308,7 +342,7 @@ class ProgressBar:
 
 @main.command()
 @click.argument("query")
-@store_option
+@search_store_option
 @click.option(
     "--kind", type=click.Choice(["credential", "skill", "occupation"]), default="credential", show_default=True
 )

@@ -11,10 +11,10 @@ import html
 import logging
 import math
 import os
-import re
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,42 +51,42 @@ LABELS: dict[str, str] = {
     "alternatives": "Alternative plans to show",
 }
 
-# The service speaks the CLI's language in ``where`` and ``fix``; the page names its own fields instead.
-_CLI_FIELDS: dict[str, str] = {
-    "--occupation": "occupation",
-    "--include-optional": "include_optional_skills",
-    "--target-skill": "skills",
-    "--target-credential": "credentials",
-    "--have": "have",
-    "--max-hours": "max_hours",
-    "--max-cost": "max_cost",
-    "--hours-per-week": "hours_per_week",
-    "--exclude-provider": "exclude_providers",
-    "--delivery": "delivery",
-    "--objective": "objective",
-    "--alternatives": "alternatives",
+# Errors name LearnerProfile field paths; the page names the widget that sets each one instead.
+FIELDS: dict[str, str] = {
+    "targets.occupation": "occupation",
+    "targets.include_optional_skills": "include_optional_skills",
+    "targets.skills": "skills",
+    "targets.credentials": "credentials",
+    "have": "have",
+    "constraints.max_hours": "max_hours",
+    "constraints.max_cost": "max_cost",
+    "constraints.hours_per_week": "hours_per_week",
+    "constraints.exclude_providers": "exclude_providers",
+    "constraints.delivery": "delivery",
+    "objective": "objective",
+    "alternatives": "alternatives",
 }
-_CLI_FLAG = re.compile(r"--[a-z][a-z-]*")
+"""LearnerProfile field path (and the plan's ``alternatives``) -> the widget on this page that sets it."""
 
 
 def _field(name: str) -> str:
     return f"“{LABELS[name]}”"
 
 
-def in_page_terms(text: str) -> str:
-    """Replace CLI option names in a message with the labels of the matching fields on this page.
+PAGE_NAMES: dict[str, str] = {path: _field(widget) for path, widget in FIELDS.items()} | {
+    "targets": "Targets",
+}
+
+
+def in_page_terms(exc: CredpathError) -> str:
+    """An error's message with every field it names given as the label of that field on this page.
 
     Examples
     --------
-    >>> in_page_terms("name at least one --target-skill or --occupation")
-    'name at least one “Target skills” or “Target occupation”'
+    >>> in_page_terms(RequestError("no target given", field="targets", fix="pick ${targets.skills}"))
+    'Targets: no target given\\nFix: pick “Target skills”'
     """
-
-    def swap(match: re.Match[str]) -> str:
-        name = _CLI_FIELDS.get(match.group(0))
-        return _field(name) if name else match.group(0)
-
-    return _CLI_FLAG.sub(swap, text)
+    return exc.render(PAGE_NAMES)
 
 
 # -- choices -------------------------------------------------------------------------------------------
@@ -152,7 +152,7 @@ def _number(field: str, value: str | float | None) -> float | None:
     if not math.isfinite(number):
         raise RequestError(
             f"{value!r} is not a number",
-            where=LABELS[field],
+            field=f"constraints.{field}",
             fix="enter a number such as 40 or 12.5, or leave the field empty for no limit",
         )
     return number
@@ -164,10 +164,20 @@ def _alternatives(value: float | None) -> int:
     if not 0 <= value <= MAX_ALTERNATIVES or value != int(value):
         raise RequestError(
             f"the number of alternative plans must be a whole number from 0 to {MAX_ALTERNATIVES}, not {value}",
-            where=LABELS["alternatives"],
+            field="alternatives",
             fix=f"choose a whole number between 0 and {MAX_ALTERNATIVES}",
         )
     return int(value)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What pressing "Plan" gives: the text to show, the plan JSON's path, and the field at fault, if any."""
+
+    text: str
+    path: str | None
+    field: str | None = None
+    problem: str | None = None
 
 
 def plan_json_path(pathway: Pathway) -> str:
@@ -184,7 +194,14 @@ def plan_json_path(pathway: Pathway) -> str:
     return str(path)
 
 
-def plan_handler(
+def plan_handler(service: CredpathService, *values: Any, **named: Any) -> tuple[str, str | None]:
+    """Plan from the form's values (as ``plan_form`` takes them): the plan as Markdown and its JSON's path,
+    or a readable error and None."""
+    outcome = plan_form(service, *values, **named)
+    return outcome.text, outcome.path
+
+
+def plan_form(
     service: CredpathService,
     occupation: str | None,
     skills: Sequence[str] | None,
@@ -198,11 +215,13 @@ def plan_handler(
     delivery: Sequence[str] | None,
     objective: str,
     alternatives: float | None,
-) -> tuple[str, str | None]:
-    """Plan from the form's values: (the plan as Markdown, path of its JSON), or (a readable error, None).
+) -> Outcome:
+    """Plan from the form's values: the plan as Markdown and the path of its JSON, or a readable error
+    and, when one field is at fault, that field and a one-line problem to show beside it.
 
     This is the page's edge: every credpath error and every rejected value becomes a message that says
-    what is wrong and how to fix it. Nothing planned means a message, never an empty result.
+    what is wrong and how to fix it, and names the field it is about so the page can show it there.
+    Nothing planned means a message, never an empty result.
     """
     try:
         profile = LearnerProfile(
@@ -224,19 +243,22 @@ def plan_handler(
         )
         pathway = service.plan(profile, alternatives=_alternatives(alternatives))
     except CredpathError as exc:
-        return error_markdown(in_page_terms(exc.message)), None
+        field = FIELDS.get(exc.field or "") if isinstance(exc, RequestError) else None
+        return Outcome(error_markdown(in_page_terms(exc)), None, field, exc.what)
     except ValidationError as exc:
-        return error_markdown(validation_message(exc)), None
+        first = exc.errors()[0]
+        names = [str(part) for part in first["loc"] if str(part) in LABELS]
+        return Outcome(error_markdown(validation_message(exc)), None, names[-1] if names else None, first["msg"])
     except Exception as exc:
         log.exception("planning failed unexpectedly")
-        return (
+        return Outcome(
             error_markdown(
                 f"credpath failed unexpectedly ({type(exc).__name__}: {exc}).\n"
                 "Fix: this is a bug in credpath; please report it with the values you entered."
             ),
             None,
         )
-    return service.markdown(pathway), plan_json_path(pathway)
+    return Outcome(service.markdown(pathway), plan_json_path(pathway))
 
 
 def validation_message(exc: ValidationError) -> str:
@@ -259,6 +281,30 @@ def error_markdown(message: str) -> str:
         f'<p class="credpath-fix"><strong>How to fix it:</strong> {html.escape(fix, quote=False)}</p>' if fix else ""
     )
     return f'<div class="credpath-error" role="alert"><p><strong>Could not plan.</strong> {body}</p>{fix_html}</div>'
+
+
+FORM_ORDER = (
+    "occupation",
+    "skills",
+    "credentials",
+    "include_optional_skills",
+    "have",
+    "max_hours",
+    "max_cost",
+    "hours_per_week",
+    "exclude_providers",
+    "delivery",
+    "objective",
+    "alternatives",
+)
+"""The form's fields in the order ``plan_form`` takes their values."""
+
+
+def field_mark(name: str, outcome: Outcome, info: str | None) -> Any:
+    """The update for one field: the problem under the field at fault, its usual hint everywhere else."""
+    if name != outcome.field:
+        return gr.update(info=info, elem_classes=[])
+    return gr.update(info=f"⚠ {outcome.problem}", elem_classes=["credpath-field-error"])
 
 
 # -- the page ------------------------------------------------------------------------------------------
@@ -322,26 +368,26 @@ def render(service: CredpathService) -> None:
     )
     download = gr.DownloadButton("Download plan (JSON)", visible=False, elem_id="learner-download")
 
-    def run(*values: Any) -> tuple[str, Any]:
-        text, path = plan_handler(service, *values)
-        return text, gr.DownloadButton(value=path, visible=path is not None)
+    inputs = [
+        occupation,
+        skills,
+        credentials,
+        include_optional,
+        have,
+        max_hours,
+        max_cost,
+        hours_per_week,
+        exclude,
+        delivery,
+        objective,
+        alternatives,
+    ]
+    fields = dict(zip(FORM_ORDER, inputs, strict=True))
+    infos = {name: getattr(widget, "info", None) for name, widget in fields.items()}
 
-    plan_button.click(
-        run,
-        inputs=[
-            occupation,
-            skills,
-            credentials,
-            include_optional,
-            have,
-            max_hours,
-            max_cost,
-            hours_per_week,
-            exclude,
-            delivery,
-            objective,
-            alternatives,
-        ],
-        outputs=[output, download],
-        api_name="plan",
-    )
+    def run(*values: Any) -> list[Any]:
+        outcome = plan_form(service, *values)
+        marks = [field_mark(name, outcome, infos[name]) for name in FORM_ORDER]
+        return [outcome.text, gr.DownloadButton(value=outcome.path, visible=outcome.path is not None), *marks]
+
+    plan_button.click(run, inputs=inputs, outputs=[output, download, *fields.values()], api_name="plan")

@@ -15,6 +15,7 @@ from graph.algorithms import (
     stages,
 )
 from graph.conditions import describe, is_met, leaves, witness
+from graph.errors import PlanVerificationError
 from graph.holdings import Holdings
 from graph.model import (
     AllOf,
@@ -197,7 +198,7 @@ class TestStages:
         assert ("credential", "c-sql") in staged["c-da"][1]
 
     def test_out_of_order_is_an_error(self, chain: SkillGraph) -> None:
-        with pytest.raises(ValueError, match="before its requirements"):
+        with pytest.raises(PlanVerificationError, match="before its requirements"):
             stages(chain, ["c-ml"])
 
 

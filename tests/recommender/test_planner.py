@@ -170,10 +170,12 @@ class TestInfeasible:
     def test_unknown_ids_are_request_errors_with_suggestions(self, service: CredpathService) -> None:
         with pytest.raises(RequestError, match="did you mean 'SQL Basics' \\(meridian-sql-basics\\)"):
             service.plan(LearnerProfile(targets=Targets(credentials=("meridian-sql-basic",))))
-        with pytest.raises(RequestError, match="--have"):
+        with pytest.raises(RequestError, match="unknown held item") as held:
             service.plan(LearnerProfile(targets=Targets(occupation=ANALYST), have=("nonsense-badge",)))
-        with pytest.raises(RequestError, match="no target"):
+        assert held.value.field == "have"
+        with pytest.raises(RequestError, match="no target") as none:
             service.plan(LearnerProfile(targets=Targets()))
+        assert none.value.field == "targets" and "--" not in none.value.message
 
 
 class TestValidity:

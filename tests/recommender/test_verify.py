@@ -93,3 +93,22 @@ def test_plan_json_round_trip_verifies(service: CredpathService, plan: Pathway) 
     again = Pathway.model_validate_json(plan.model_dump_json())
     assert again == plan
     assert service.verify(again).valid
+
+
+def test_findings_point_into_the_plan(service: CredpathService, plan: Pathway) -> None:
+    steps = renumber(reversed(plan.steps))
+    result = service.verify(tampered(plan, steps=steps, total_cost=plan.total_cost + 1))
+    assert tuple(f.message for f in result.findings) == result.problems
+    late = next(f for f in result.findings if f.check == "prerequisites_first")
+    assert late.step is not None and late.pointer == f"/steps/{late.step - 1}/credential_id" and late.fix
+    total = next(f for f in result.findings if f.pointer == "/total_cost")
+    assert total.check == "totals_match" and total.step is None
+
+
+def test_checks_list_only_what_ran(service: CredpathService, plan: Pathway) -> None:
+    from recommender.verify import CHECKS, verify_steps
+
+    full = service.verify(plan)
+    assert full.checks == tuple(c.__name__ for c in CHECKS)
+    steps_only = verify_steps(service.graph, plan.request, plan.steps)
+    assert "coverage_claims" not in steps_only.checks and "prerequisites_first" in steps_only.checks

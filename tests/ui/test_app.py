@@ -20,11 +20,14 @@ from recommender.plan import Pathway
 from recommender.service import CredpathService
 from ui.app import build_app, launch, launch_options
 from ui.learner import (
+    FORM_ORDER,
     LABELS,
     catalogue_summary,
     credential_choices,
     error_markdown,
+    field_mark,
     held_choices,
+    plan_form,
     plan_handler,
     provider_choices,
 )
@@ -286,3 +289,23 @@ def test_launch_serves_locally_without_sharing(service: CredpathService, monkeyp
     assert seen["css"] == ui.app.CSS
     assert isinstance(seen["blocks"], gr.Blocks)
     assert set(launch_options()) <= set(seen)
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"have": ["no-such-thing"]}, "have"),
+        ({"max_hours": "lots"}, "max_hours"),
+        ({"hours_per_week": "0"}, "hours_per_week"),
+        ({"alternatives": 99}, "alternatives"),
+    ],
+)
+def test_an_error_is_shown_beside_its_field(
+    service: CredpathService, lookup: Lookup, values: dict[str, Any], field: str
+) -> None:
+    outcome = plan_form(service, **form(skills=[lookup("skill", "SQL")], **values))
+    assert outcome.path is None and outcome.field == field and outcome.problem
+    mark = field_mark(field, outcome, "usual hint")
+    assert mark["elem_classes"] == ["credpath-field-error"] and outcome.problem in mark["info"]
+    other = next(name for name in FORM_ORDER if name != field)
+    assert field_mark(other, outcome, "usual hint") == {"__type__": "update", "info": "usual hint", "elem_classes": []}

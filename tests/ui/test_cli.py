@@ -140,3 +140,32 @@ def test_help_lists_every_command() -> None:
     out = run("--help")
     for command in ("plan", "validate", "verify", "schema", "ingest", "search", "serve"):
         assert command in out.stdout
+
+
+def test_a_bad_plan_file_is_a_plan_file_error(tmp_path: Path) -> None:
+    not_a_plan = tmp_path / "plan.json"
+    not_a_plan.write_text('{"steps": []}')
+    out = run("verify", str(not_a_plan), "--catalogue", str(EXAMPLE))
+    assert out.returncode == 2
+    assert f"{not_a_plan}: not a credpath plan" in out.stderr and "/request" in out.stderr
+    missing = run("verify", str(tmp_path / "missing.json"), "--catalogue", str(EXAMPLE))
+    assert missing.returncode == 2 and "cannot read plan" in missing.stderr
+
+
+def test_planner_choices_come_from_the_registry() -> None:
+    from recommender.planners import planner_names
+
+    out = run("plan", "--help")
+    assert f"[{'|'.join(planner_names())}]" in " ".join(out.stdout.split())
+    assert "Plan from an ingested catalogue store" not in run("ingest", "--help").stdout
+    assert "Plan from an ingested catalogue store" not in run("search", "--help").stdout
+
+
+def test_plan_file_error_is_not_a_catalogue_error() -> None:
+    from graph.errors import CatalogueError, CredpathError, PlanFileError
+
+    assert issubclass(PlanFileError, CredpathError) and not issubclass(PlanFileError, CatalogueError)
+    assert (
+        "  - /request: Field required"
+        in PlanFileError("not a credpath plan", problems=["/request: Field required"]).message
+    )

@@ -1,37 +1,15 @@
-"""The Planner interface and the built-in planners: exact (MILP via HiGHS) and greedy."""
+"""The exact planner: the optimal selection by mixed-integer programming (HiGHS)."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from typing import Protocol
 
 from graph.algorithms import order_credentials
-from recommender.greedy import greedy_within_budget
 from recommender.milp import PathwayMILP, Solution
-from recommender.plan import Quality, Uncovered, UncoveredReason
+from recommender.plan import Quality, Uncovered, UncoveredReason, Verification
+from recommender.planners.base import Proposal
+from recommender.planners.greedy import greedy_proposal
 from recommender.problem import PlanProblem
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """What a planner proposes: the credentials to take, how good that is, and what it leaves out."""
-
-    chosen: frozenset[str]
-    quality: Quality
-    uncovered: tuple[Uncovered, ...] = ()
-    alternatives: tuple[frozenset[str], ...] = field(default=())
-
-
-class Planner(Protocol):
-    """Anything that proposes a selection of credentials for a prepared problem.
-
-    The service orders, explains and verifies every proposal, whoever made it.
-    """
-
-    name: str
-
-    def propose(self, p: PlanProblem, *, alternatives: int = 0, time_limit: float = 20.0) -> Proposal: ...
 
 
 def _quality(p: PlanProblem, sol: Solution, solver: str) -> Quality:
@@ -57,7 +35,15 @@ class ExactPlanner:
 
     name = "exact"
 
-    def propose(self, p: PlanProblem, *, alternatives: int = 0, time_limit: float = 20.0) -> Proposal:
+    def propose(
+        self,
+        p: PlanProblem,
+        *,
+        feedback: Verification | None = None,
+        alternatives: int = 0,
+        time_limit: float = 20.0,
+    ) -> Proposal:
+        """The optimal selection; ``feedback`` is ignored (an exact plan fails verification only through a bug)."""
         deadline = time.perf_counter() + time_limit
         c = p.profile.constraints
         budgets = {"max_hours": c.max_hours, "max_cost": c.max_cost}
@@ -136,53 +122,10 @@ class ExactPlanner:
 
     def _fallback(self, p: PlanProblem, sol: Solution, deadline: float) -> Proposal:
         """No solution within the time limit: the greedy plan, with the solver's bound."""
-        return _greedy_proposal(
+        return greedy_proposal(
             p,
             bound=sol.bound,
             solver="greedy (time limit reached before HiGHS found a plan)",
             status=sol.status,
             seconds=sol.seconds,
         )
-
-
-class GreedyPlanner:
-    """Cheapest-estimate planner: fast and valid, but not optimal. The benchmark baseline."""
-
-    name = "greedy"
-
-    def propose(self, p: PlanProblem, *, alternatives: int = 0, time_limit: float = 20.0) -> Proposal:
-        started = time.perf_counter()
-        return _greedy_proposal(p, bound=None, solver="greedy", status="heuristic", started=started)
-
-
-def _greedy_proposal(
-    p: PlanProblem,
-    *,
-    bound: float | None,
-    solver: str,
-    status: str,
-    seconds: float | None = None,
-    started: float | None = None,
-) -> Proposal:
-    """The greedy selection within budget, with its quality: never optimal, gap only against a known bound."""
-    chosen, left = greedy_within_budget(p)
-    value = sum(p.weight(c) for c in chosen)
-    if seconds is None:
-        seconds = time.perf_counter() - (started or time.perf_counter())
-    q = Quality(
-        objective=p.profile.objective.value,
-        value=value,
-        optimal=False,
-        bound=bound,
-        gap=(value - bound) / value if bound is not None and value else None,
-        solver=solver,
-        status=status,
-        seconds=round(seconds, 4),
-    )
-    return Proposal(chosen, q, left)
-
-
-PLANNERS: dict[str, type[ExactPlanner] | type[GreedyPlanner]] = {
-    "exact": ExactPlanner,
-    "greedy": GreedyPlanner,
-}
