@@ -87,8 +87,8 @@ def _with_problems(message: str, problems: Sequence[str]) -> str:
     return f"{message}\n{shown}{more}"
 
 
-class CatalogueError(CredpathError):
-    """A catalogue file or store cannot be read, or its content is malformed."""
+class _ProblemListError(CredpathError):
+    """An error that lists several problems (at most 50 shown, then a count) under its message."""
 
     def __init__(
         self,
@@ -103,28 +103,18 @@ class CatalogueError(CredpathError):
 
     def render(self, names: Mapping[str, str]) -> str:
         return _with_problems(super().render(names), self.problems)
+
+
+class CatalogueError(_ProblemListError):
+    """A catalogue file or store cannot be read, or its content is malformed."""
 
 
 class UnknownFormatError(CatalogueError):
     """A file is in none of the formats credpath reads."""
 
 
-class PlanFileError(CredpathError):
+class PlanFileError(_ProblemListError):
     """A plan file cannot be read, or is not a credpath plan (``problems`` lists the JSON pointers at fault)."""
-
-    def __init__(
-        self,
-        what: str,
-        *,
-        where: str | None = None,
-        fix: str | None = None,
-        problems: Sequence[str] = (),
-    ) -> None:
-        self.problems = tuple(problems)
-        super().__init__(what, where=where, fix=fix)
-
-    def render(self, names: Mapping[str, str]) -> str:
-        return _with_problems(super().render(names), self.problems)
 
 
 class PrerequisiteCycleError(CredpathError):
