@@ -17,6 +17,7 @@ from graph.validate import Problem, validate
 from ingest.formats import Skipped
 from ingest.settings import Settings
 from recommender.build import PENDING, build_steps, covered_targets, explanation, objective_value, totals
+from recommender.gaps import GapReport, choose_occupations, choose_provider, gap_report
 from recommender.plan import Alternative, Pathway, Verification
 from recommender.planners import DEFAULT_PLANNER, ExactPlanner, Planner, Proposal, get_planner
 from recommender.problem import PlanProblem, prepare
@@ -127,6 +128,24 @@ class CredpathService:
     def gaps(self) -> list[Gap]:
         """Skills that occupations need and no credential teaches."""
         return catalogue_gaps(self.graph)
+
+    def gaps_report(
+        self,
+        occupations: Sequence[str] = (),
+        *,
+        area: str | None = None,
+        provider: str | None = None,
+        min_share: float = 0.5,
+    ) -> GapReport:
+        """The gap report for the named occupations and those in ``area`` (default: every occupation).
+
+        Occupations are given by id, alternative id or exact label; ``area`` is an ISCO code prefix or
+        words of occupation names; ``provider`` narrows the credentials in scope to one provider.
+        """
+        g = self.graph
+        chosen = choose_occupations(g, occupations, area)
+        name = choose_provider(g, provider) if provider is not None else None
+        return gap_report(g, chosen, provider=name, min_share=min_share)
 
     def options(self, kind: str) -> list[Option]:
         """Every skill, credential or occupation as (id, label), sorted by label, for pickers."""

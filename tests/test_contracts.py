@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from graph.model import Catalogue
+from recommender.gaps import GapReport
 from recommender.plan import PLAN_SCHEMA_VERSION, Pathway
 from recommender.profile import LearnerProfile
 
@@ -20,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
         ("graph/catalogue.schema.json", Catalogue),
         ("recommender/plan.schema.json", Pathway),
         ("recommender/profile.schema.json", LearnerProfile),
+        ("recommender/gaps.schema.json", GapReport),
     ],
 )
 def test_documented_schema_matches_the_model(path: str, model: type) -> None:
