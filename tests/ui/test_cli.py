@@ -169,3 +169,42 @@ def test_plan_file_error_is_not_a_catalogue_error() -> None:
         "  - /request: Field required"
         in PlanFileError("not a credpath plan", problems=["/request: Field required"]).message
     )
+
+
+GAPS_FIXTURE = ROOT / "tests" / "fixtures" / "gaps_catalogue.yaml"
+
+
+def test_gaps_json_is_the_services_report() -> None:
+    from recommender.service import CredpathService
+
+    out = run("gaps", "--catalogue", str(GAPS_FIXTURE), "--provider", "Acme", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    expected = CredpathService.from_paths([GAPS_FIXTURE]).gaps_report(provider="Acme")
+    assert json.loads(out.stdout) == expected.model_dump(mode="json")
+
+
+def test_gaps_text_csv_and_markdown() -> None:
+    text = run("gaps", "--catalogue", str(GAPS_FIXTURE), "--area", "data")
+    assert text.returncode == 0, text.stderr
+    assert "Credentials nobody can start" in text.stdout and "ML A" in text.stdout
+    csv_out = run("gaps", "-c", str(GAPS_FIXTURE), "--format", "csv", "--table", "coverage", "-o", "cloud engineer")
+    assert csv_out.returncode == 0, csv_out.stderr
+    assert csv_out.stdout.splitlines() == [
+        "id,label,essential,taught,fraction,reachable,full_plan,untaught",
+        "o-cloud,cloud engineer,1,1,1.0,0,False,",
+    ]
+    md = run("gaps", "-c", str(GAPS_FIXTURE), "--format", "markdown", "--limit", "1")
+    assert md.stdout.startswith("# Gap report") and "... and 1 more" in md.stdout
+
+
+def test_gaps_on_the_bundled_catalogue_ranks_missing_skills() -> None:
+    out = run("gaps", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    missing = json.loads(out.stdout)["missing_skills"]
+    assert missing and missing[0]["demand"] >= missing[-1]["demand"]
+
+
+def test_gaps_unknown_occupation_is_bad_input() -> None:
+    out = run("gaps", "-c", str(GAPS_FIXTURE), "--occupation", "astronaut")
+    assert out.returncode == 2
+    assert "no occupation 'astronaut'" in out.stderr and "Fix:" in out.stderr
