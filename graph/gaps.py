@@ -60,6 +60,32 @@ def occupations_matching(g: SkillGraph, text: str) -> list[str]:
     return [o.id for o in sorted(found, key=lambda o: (o.label.casefold(), o.id))]
 
 
+def skill_demand(g: SkillGraph, occupations: Iterable[str]) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Skill id -> (occupations needing it as essential, occupations listing it as optional only), sorted.
+
+    Examples
+    --------
+    >>> from graph.model import Catalogue, Occupation
+    >>> cat = Catalogue(occupations=(Occupation(id="o1", label="O1", essential_skills=("a",), optional_skills=("b",)),
+    ...     Occupation(id="o2", label="O2", essential_skills=("b",), optional_skills=("a", "b"))))
+    >>> skill_demand(SkillGraph(cat), ["o1", "o2"])
+    {'a': (('o1',), ('o2',)), 'b': (('o2',), ('o1',))}
+    """
+    essential: dict[str, list[str]] = defaultdict(list)
+    optional: dict[str, list[str]] = defaultdict(list)
+    for oid in dict.fromkeys(occupations):
+        o = g.occupations[oid]
+        needed = set(o.essential_skills)
+        for s in needed:
+            essential[s].append(oid)
+        for s in set(o.optional_skills) - needed:
+            optional[s].append(oid)
+    return {
+        s: (tuple(sorted(essential.get(s, ()))), tuple(sorted(optional.get(s, ()))))
+        for s in sorted(set(essential) | set(optional))
+    }
+
+
 def missing_skills(g: SkillGraph, occupations: Iterable[str], taught: Collection[str]) -> list[Gap]:
     """Skills the occupations need that are not in ``taught``, most demanded first.
 
@@ -78,26 +104,9 @@ def missing_skills(g: SkillGraph, occupations: Iterable[str], taught: Collection
     >>> [gap.skill for gap in missing_skills(SkillGraph(cat), ["o2"], {"b"})]
     ['a', 'c']
     """
-    essential: dict[str, set[str]] = defaultdict(set)
-    optional: dict[str, set[str]] = defaultdict(set)
-    for oid in occupations:
-        o = g.occupations[oid]
-        for s in o.essential_skills:
-            essential[s].add(oid)
-        for s in o.optional_skills:
-            if oid not in essential.get(s, ()):
-                optional[s].add(oid)
-    for s, occs in essential.items():
-        if s in optional:
-            optional[s] -= occs
     gaps = [
-        Gap(
-            skill=s,
-            label=g.label((SKILL, s)),
-            essential_for=tuple(sorted(essential.get(s, ()))),
-            optional_for=tuple(sorted(optional.get(s, ()))),
-        )
-        for s in set(essential) | set(optional)
+        Gap(skill=s, label=g.label((SKILL, s)), essential_for=ess, optional_for=opt)
+        for s, (ess, opt) in skill_demand(g, occupations).items()
         if s not in taught
     ]
     return sorted(gaps, key=lambda x: (-len(x.essential_for), -len(x.optional_for), x.label, x.skill))

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from pydantic import Field
 
-from graph.algorithms import attainable
+from graph.algorithms import Attainable, attainable
 from graph.conditions import describe
 from graph.errors import RequestError
 from graph.gaps import (
@@ -18,6 +18,7 @@ from graph.gaps import (
     occupations_matching,
     overlapping_credentials,
     provider_credentials,
+    skill_demand,
     taught_by,
     unique_skills,
     unmeetable_credentials,
@@ -111,12 +112,18 @@ class GapReport(StrictModel):
 
 
 def gap_report(
-    g: SkillGraph, occupations: Sequence[str], *, provider: str | None = None, min_share: float = 0.5
+    g: SkillGraph,
+    occupations: Sequence[str],
+    *,
+    provider: str | None = None,
+    min_share: float = 0.5,
+    reach: Attainable | None = None,
 ) -> GapReport:
     """The gap report for ``occupations`` (ids in ``g``) and the credentials of ``provider`` (default all).
 
     Missing skills, coverage and overlaps count only the credentials in scope; whether a credential
     can be started counts every credential, since learners may take another provider's course first.
+    ``reach`` is ``attainable(g)`` when the caller keeps it.
 
     Examples
     --------
@@ -131,15 +138,15 @@ def gap_report(
     """
     scope = provider_credentials(g, provider) if provider is not None else sorted(g.credentials)
     taught = taught_by(g, scope)
-    everything = attainable(g)
+    everything = reach or attainable(g)
     reach = everything if provider is None else attainable(g, allowed=set(scope).__contains__)
     chosen = list(dict.fromkeys(occupations))
     gaps = missing_skills(g, chosen, taught)
-    demand = {gap.skill: gap for gap in missing_skills(g, chosen, ())}
+    demand = skill_demand(g, chosen) if provider is not None else {}
 
     def counts(sid: str) -> tuple[int, int]:
-        gap = demand.get(sid)
-        return (len(gap.essential_for), len(gap.optional_for)) if gap else (0, 0)
+        essential, optional = demand.get(sid, ((), ()))
+        return len(essential), len(optional)
 
     return GapReport(
         catalogue=g.catalogue.name,
@@ -182,8 +189,10 @@ def gap_report(
             )
             for u in unmeetable_credentials(g, scope, reach=everything)
         ),
+        # Hundreds of thousands of pairs in large catalogues, every field computed here from typed
+        # dataclasses: constructed without re-validation (validation was most of the report's time).
         overlaps=tuple(
-            CredentialOverlap(
+            CredentialOverlap.model_construct(
                 first=o.first,
                 first_name=g.credentials[o.first].name,
                 second=o.second,
