@@ -29,6 +29,7 @@ from graph.model import Delivery
 from recommender.plan import Pathway
 from recommender.profile import Constraints, LearnerProfile, Objective, Targets
 from recommender.service import CredpathService
+from ui import pictures
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +195,14 @@ def plan_json_path(pathway: Pathway) -> str:
     return str(path)
 
 
+def plan_pictures_handler(plan_path: str | None) -> tuple[str | None, str | None]:
+    """PNG paths of the prerequisite DAG and the timeline of the plan JSON at ``plan_path`` (None, None without)."""
+    if not plan_path:
+        return None, None
+    pathway = Pathway.model_validate_json(Path(plan_path).read_text(encoding="utf-8"))
+    return pictures.plan_pictures(pathway) or (None, None)
+
+
 def plan_handler(service: CredpathService, *values: Any, **named: Any) -> tuple[str, str | None]:
     """Plan from the form's values (as ``plan_form`` takes them): the plan as Markdown and its JSON's path,
     or a readable error and None."""
@@ -324,6 +333,19 @@ def _picker(choices: Sequence[tuple[str, str]] | Sequence[str], field: str, info
     return gr.Dropdown(list(choices), multiselect=True, label=LABELS[field], info=info, elem_id=_elem_id(field))
 
 
+def _picture(label: str, elem_id: str) -> gr.Image:
+    """A server-drawn picture of the plan, hidden until there is one."""
+    return gr.Image(
+        label=label,
+        type="filepath",
+        format="png",
+        interactive=False,
+        visible=False,
+        buttons=["download", "fullscreen"],
+        elem_id=elem_id,
+    )
+
+
 def render(service: CredpathService) -> None:
     """Lay out the learner page inside the current ``gr.Blocks`` and connect its button to ``plan_handler``."""
     with gr.Row(equal_height=False):
@@ -367,6 +389,8 @@ def render(service: CredpathService) -> None:
         elem_id="learner-output",
     )
     download = gr.DownloadButton("Download plan (JSON)", visible=False, elem_id="learner-download")
+    dag = _picture("Prerequisites: stages left to right, arrows from the step that meets a requirement", "learner-dag")
+    timeline = _picture("Timeline", "learner-timeline")
 
     inputs = [
         occupation,
@@ -390,4 +414,13 @@ def render(service: CredpathService) -> None:
         marks = [field_mark(name, outcome, infos[name]) for name in FORM_ORDER]
         return [outcome.text, gr.DownloadButton(value=outcome.path, visible=outcome.path is not None), *marks]
 
-    plan_button.click(run, inputs=inputs, outputs=[output, download, *fields.values()], api_name="plan")
+    def draw(path: str | None) -> tuple[Any, Any]:
+        dag_png, timeline_png = plan_pictures_handler(path)
+        return (
+            gr.Image(value=dag_png, visible=dag_png is not None, alt_text="Prerequisite graph of the plan"),
+            gr.Image(value=timeline_png, visible=timeline_png is not None, alt_text="Timeline of the plan"),
+        )
+
+    plan_button.click(run, inputs=inputs, outputs=[output, download, *fields.values()], api_name="plan").then(
+        draw, inputs=[download], outputs=[dag, timeline], api_name="plan_pictures"
+    )
