@@ -11,7 +11,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 
 from recommender.service import CredpathService
-from ui import learner
+from ui import learner, provider
 
 TITLE = "credpath"
 
@@ -50,7 +50,7 @@ def theme() -> gr.Theme:
 
 
 def build_app(service: CredpathService) -> gr.Blocks:
-    """The web app for one catalogue: a header naming the catalogue, then the learner page."""
+    """The web app for one catalogue: a header naming the catalogue, then the learner and provider pages."""
     demo = gr.Blocks(title=TITLE, analytics_enabled=False)
     with demo:
         gr.Markdown(
@@ -58,7 +58,10 @@ def build_app(service: CredpathService) -> gr.Blocks:
             elem_id="credpath-title",
         )
         gr.Markdown(learner.catalogue_summary(service), elem_id="catalogue-summary")
-        learner.render(service)
+        with gr.Tab("Learner", id="learner"):
+            learner.render(service)
+        with gr.Tab("Provider", id="provider"):
+            provider.render(service)
     return demo
 
 
@@ -70,6 +73,7 @@ def launch_options() -> dict[str, Any]:
         "share": False,
         "ssr_mode": False,
         "mcp_server": False,
+        "max_file_size": f"{provider.MAX_UPLOAD_MB}mb",
     }
 
 

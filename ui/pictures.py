@@ -196,6 +196,9 @@ def missing_skills_chart(report: GapReport, top: int = 15) -> Figure:
         color="#99f6e4",
         label="optional for",
     )
+    if not shown:
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "Every skill these occupations need is taught.", ha="center", va="center", **TEXT)
     ax.set_yticks(rows, labels=[_short(m.label, 45) for m in shown], fontsize=8, **TEXT)
     ax.invert_yaxis()
     ax.set_xlabel("occupations", **TEXT)

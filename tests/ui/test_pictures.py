@@ -119,3 +119,10 @@ def test_saved_pictures_are_named_by_content() -> None:
     assert first is not None and first == pictures.plan_pictures(pathway)
     assert all(Path(p).read_bytes().startswith(b"\x89PNG") for p in first)
     assert pictures.plan_pictures(pathway.model_copy(update={"steps": ()})) is None
+
+
+def test_no_missing_skill_says_so_instead_of_an_empty_chart() -> None:
+    report = CredpathService.bundled(example=True).gaps_report()
+    assert report.missing_skills == ()
+    fig = pictures.missing_skills_chart(report)
+    assert "Every skill these occupations need is taught." in pictures.labels_drawn(fig)
