@@ -98,6 +98,12 @@ search_store_option = click.option(
     metavar="DIR",
     help="Ingested catalogue store to search. Default: CREDPATH_STORE, else CREDPATH_DATA_DIR/store.",
 )
+pictures_option = click.option(
+    "--pictures",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="Also draw the pictures (SVG) into DIR: the plan's DAG and timeline, or the gap charts.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -139,6 +145,7 @@ def main() -> None:
     "--time-limit", type=click.FloatRange(min=0.1), metavar="SECONDS", help="Search time for the exact planner."
 )
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True)
+@pictures_option
 def plan(
     catalogue: tuple[str, ...],
     store: str | None,
@@ -157,6 +164,7 @@ def plan(
     planner: str,
     time_limit: float | None,
     fmt: str,
+    pictures: str | None,
 ) -> None:
     """Plan an ordered pathway to the targets.
 
@@ -184,6 +192,11 @@ def plan(
         )
         pathway = service.plan(profile, alternatives=alternatives, time_limit=time_limit, planner=planner)
         click.echo(pathway.model_dump_json(indent=2) if fmt == "json" else service.markdown(pathway))
+        if pictures:
+            from ui import pictures as drawing
+
+            figures = {"plan-dag": drawing.plan_dag(pathway), "plan-timeline": drawing.timeline(pathway)}
+            _write_pictures(Path(pictures), figures if pathway.steps else {})
 
 
 @main.command()
@@ -268,6 +281,7 @@ def _origins(files: tuple[str, ...]) -> Callable[[Any], str]:
     metavar="N",
     help="With text or markdown: rows per table (0 for all).",
 )
+@pictures_option
 def gaps(
     catalogue: tuple[str, ...],
     store: str | None,
@@ -278,6 +292,7 @@ def gaps(
     fmt: str,
     table: str,
     limit: int,
+    pictures: str | None,
 ) -> None:
     """Report the skills occupations need that the catalogue (or one provider) does not teach.
 
@@ -295,6 +310,30 @@ def gaps(
         else:
             render = to_text if fmt == "text" else to_markdown
             click.echo(render(report, limit or None), nl=False)
+        if pictures:
+            from ui import pictures as drawing
+
+            figures = {
+                "gaps-missing": drawing.missing_skills_chart(report),
+                "gaps-coverage": drawing.coverage_chart(report),
+            }
+            _write_pictures(Path(pictures), figures)
+
+
+def _write_pictures(folder: Path, figures: dict[str, Any]) -> None:
+    """Each figure as ``folder/NAME.svg``; the paths go to stderr so that stdout stays the report."""
+    from ui.pictures import to_bytes
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, fig in figures.items():
+            path = folder / f"{name}.svg"
+            path.write_bytes(to_bytes(fig, "svg"))
+            click.echo(f"wrote {path}", err=True)
+    except OSError as exc:
+        raise RequestError(
+            f"cannot write pictures: {exc}", where=str(folder), fix="choose a folder you can write to"
+        ) from exc
 
 
 @main.command()

@@ -208,3 +208,15 @@ def test_gaps_unknown_occupation_is_bad_input() -> None:
     out = run("gaps", "-c", str(GAPS_FIXTURE), "--occupation", "astronaut")
     assert out.returncode == 2
     assert "no occupation 'astronaut'" in out.stderr and "Fix:" in out.stderr
+
+
+def test_pictures_are_written_as_svg_next_to_the_report(tmp_path: Path) -> None:
+    out = run("plan", "-c", str(EXAMPLE), "-o", "data analyst", "--hours-per-week", "6", "--pictures", str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["steps"], "stdout stays the plan JSON"
+    gaps = run("gaps", "-c", str(GAPS_FIXTURE), "--format", "json", "--pictures", str(tmp_path / "gaps"))
+    assert gaps.returncode == 0, gaps.stderr
+    json.loads(gaps.stdout)
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.svg"))
+    assert written == ["gaps/gaps-coverage.svg", "gaps/gaps-missing.svg", "plan-dag.svg", "plan-timeline.svg"]
+    assert "data analyst" in (tmp_path / "gaps" / "gaps-coverage.svg").read_text(encoding="utf-8")
