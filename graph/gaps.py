@@ -13,8 +13,16 @@ import numpy.typing as npt
 
 from graph.algorithms import Attainable, Gap, attainable
 from graph.conditions import Holds, Leaf, is_met, leaves
-from graph.model import AllOf, AnyOf, AtLeast, Condition, CredentialCondition, SkillCondition
-from graph.skillgraph import CREDENTIAL, SKILL, SkillGraph
+from graph.holdings import Holdings
+from graph.model import (
+    AllOf,
+    AtLeast,
+    Condition,
+    Gate,
+    Kind,
+    requirement_parts,
+)
+from graph.skillgraph import SkillGraph
 
 _WORD = re.compile(r"\w+")
 _CODE = re.compile(r"^\d+(\.\d+)*$")
@@ -105,7 +113,7 @@ def missing_skills(g: SkillGraph, occupations: Iterable[str], taught: Collection
     ['a', 'c']
     """
     gaps = [
-        Gap(skill=s, label=g.label((SKILL, s)), essential_for=ess, optional_for=opt)
+        Gap(skill=s, label=g.label((Kind.skill, s)), essential_for=ess, optional_for=opt)
         for s, (ess, opt) in skill_demand(g, occupations).items()
         if s not in taught
     ]
@@ -176,6 +184,7 @@ def unmet_requirement(condition: Condition | None, holds: Holds) -> Condition | 
     Examples
     --------
     >>> from graph.conditions import describe
+    >>> from graph.model import AnyOf, SkillCondition
     >>> req = AllOf(all_of=(SkillCondition(skill="a"), AnyOf(any_of=(SkillCondition(skill="b"),
     ...     SkillCondition(skill="c"))), AtLeast(at_least=2, of=(SkillCondition(skill="d"),
     ...     SkillCondition(skill="e"), SkillCondition(skill="f")))))
@@ -186,17 +195,16 @@ def unmet_requirement(condition: Condition | None, holds: Holds) -> Condition | 
     """
     if condition is None or is_met(condition, holds):
         return None
-    if isinstance(condition, (SkillCondition, CredentialCondition, AnyOf)):
+    parts = requirement_parts(condition)
+    if parts is None or parts.gate is Gate.any_of:
         return condition
-    if isinstance(condition, AllOf):
-        unmet = [u for c in condition.all_of if (u := unmet_requirement(c, holds)) is not None]
+    if parts.gate is Gate.all_of:
+        unmet = [u for c in parts.children if (u := unmet_requirement(c, holds)) is not None]
         return unmet[0] if len(unmet) == 1 else AllOf(all_of=tuple(unmet))
-    assert isinstance(condition, AtLeast)
-    failing = tuple(c for c in condition.of if not is_met(c, holds))
-    short = condition.at_least - (len(condition.of) - len(failing))
+    failing = tuple(c for c in parts.children if not is_met(c, holds))
     if len(failing) == 1:
         return failing[0]
-    return AtLeast(at_least=short, of=failing)
+    return AtLeast(at_least=parts.needed - (len(parts.children) - len(failing)), of=failing)
 
 
 @dataclass(frozen=True)
@@ -221,7 +229,7 @@ def unmeetable_credentials(
 
     Examples
     --------
-    >>> from graph.model import Catalogue, Credential, TaughtSkill
+    >>> from graph.model import Catalogue, Credential, CredentialCondition, SkillCondition, TaughtSkill
     >>> cat = Catalogue(credentials=(
     ...     Credential(id="a", name="A", provider="P", requires=SkillCondition(skill="s")),
     ...     Credential(id="b", name="B", provider="P", requires=CredentialCondition(credential="c")),
@@ -234,15 +242,14 @@ def unmeetable_credentials(
      ('c', (('credential', 'b'),), (('credential', 'b'), ('credential', 'c')))]
     """
     reach = reach or attainable(g)
-
-    def holds(leaf: Leaf) -> bool:
-        return leaf[1] in (reach.skills if leaf[0] == SKILL else reach.credentials)
+    reached = Holdings(reach.credentials, reach.skills)
+    holds = reached.__contains__
 
     wanted = g.credentials if credentials is None else credentials
     blocked = sorted(c for c in wanted if c in g.credentials and c not in reach.credentials)
     if not blocked:
         return []
-    knots = _blocked_knots(g, reach.credentials, reach.skills)
+    knots = _blocked_knots(g, reached)
     out = []
     for cid in blocked:
         unmet = unmet_requirement(g.effective_requirement(cid), holds)
@@ -252,25 +259,25 @@ def unmeetable_credentials(
                 credential=cid,
                 unmet=unmet,
                 unmet_leaves=tuple(leaf for leaf in leaves(unmet) if not holds(leaf)),
-                cycle=knots.get((CREDENTIAL, cid), ()),
+                cycle=knots.get((Kind.credential, cid), ()),
             )
         )
     return out
 
 
-def _blocked_knots(g: SkillGraph, reached: Collection[str], skills: Collection[str]) -> dict[Leaf, tuple[Leaf, ...]]:
+def _blocked_knots(g: SkillGraph, reached: Holdings) -> dict[Leaf, tuple[Leaf, ...]]:
     """Blocked node -> the sorted strongly connected knot it sits on, among blocked skills and credentials."""
     sub = nx.DiGraph()
     for cid in g.credentials:
-        if cid in reached:
+        node: Leaf = (Kind.credential, cid)
+        if node in reached:
             continue
-        node = (CREDENTIAL, cid)
         for leaf in g.requirement_leaves(cid):
-            if leaf[1] not in (skills if leaf[0] == SKILL else reached):
+            if leaf not in reached:
                 sub.add_edge(leaf, node)
         for sid in g.credentials[cid].taught_skill_ids:
-            if sid not in skills:
-                sub.add_edge(node, (SKILL, sid))
+            if (Kind.skill, sid) not in reached:
+                sub.add_edge(node, (Kind.skill, sid))
     out: dict[Leaf, tuple[Leaf, ...]] = {}
     for comp in nx.strongly_connected_components(sub):
         if len(comp) > 1 or any(sub.has_edge(n, n) for n in comp):
@@ -401,7 +408,7 @@ def reachable_skills(g: SkillGraph, allowed: Callable[[str], bool] | None = None
 
     Examples
     --------
-    >>> from graph.model import Catalogue, Credential, TaughtSkill
+    >>> from graph.model import Catalogue, Credential, SkillCondition, TaughtSkill
     >>> g = SkillGraph(Catalogue(credentials=(
     ...     Credential(id="x", name="X", provider="P", teaches=(TaughtSkill(skill="a"),)),
     ...     Credential(id="y", name="Y", provider="Q", requires=SkillCondition(skill="a"),

@@ -23,7 +23,7 @@ from graph.gaps import (
     unique_skills,
     unmeetable_credentials,
 )
-from graph.model import StrictModel
+from graph.model import Kind, StrictModel
 from graph.skillgraph import SkillGraph
 
 GAPS_SCHEMA_VERSION = "1.0"
@@ -168,7 +168,7 @@ def gap_report(
         coverage=tuple(
             OccupationCoverage(
                 id=c.occupation,
-                label=g.label(("occupation", c.occupation)),
+                label=g.label((Kind.occupation, c.occupation)),
                 essential=c.essential,
                 taught=c.taught,
                 fraction=c.fraction,
@@ -205,14 +205,14 @@ def gap_report(
         unique_skills=tuple(
             UniqueSkill(
                 id=sid,
-                label=g.label(("skill", sid)),
+                label=g.label((Kind.skill, sid)),
                 taught_by=teachers,
                 demand=counts(sid)[0],
                 optional_demand=counts(sid)[1],
             )
             for sid, teachers in sorted(
                 unique_skills(g, provider).items() if provider is not None else (),
-                key=lambda item: (-counts(item[0])[0], -counts(item[0])[1], g.label(("skill", item[0])), item[0]),
+                key=lambda item: (-counts(item[0])[0], -counts(item[0])[1], g.label((Kind.skill, item[0])), item[0]),
             )
         ),
     )
@@ -222,16 +222,16 @@ def choose_occupations(g: SkillGraph, occupations: Sequence[str], area: str | No
     """Ids of the named occupations (id, alternative id or exact label) and of those in ``area``.
 
     With neither, every occupation of the catalogue. Raises RequestError naming an occupation that
-    is not in the catalogue, or an area no occupation falls in.
+    is not in the catalogue (field ``occupations``), or an area no occupation falls in (``area``).
     """
     chosen: list[str] = []
     for text in occupations:
-        found = g.find("occupation", text)
+        found = g.find(Kind.occupation, text)
         if found is None:
             raise RequestError(
                 f"no occupation {text!r} in the catalogue",
-                where="occupation",
-                fix="give an occupation id or its exact label, or choose occupations by area words",
+                field="occupations",
+                fix="give an occupation id or its exact label, or choose occupations by words with ${area}",
             )
         chosen.append(found)
     if area is not None:
@@ -241,7 +241,7 @@ def choose_occupations(g: SkillGraph, occupations: Sequence[str], area: str | No
             raise RequestError(
                 f"no occupation in the catalogue falls in area {area!r}"
                 + ("" if coded else " (its occupations carry no ISCO codes, so only words match)"),
-                where="area",
+                field="area",
                 fix="use words from occupation names (e.g. 'data', 'security') or an ISCO code prefix (e.g. '25')",
             )
         chosen += matched
@@ -256,9 +256,10 @@ def choose_provider(g: SkillGraph, provider: str) -> str:
     if not ids:
         known = sorted({c.provider for c in g.credentials.values()}, key=str.casefold)
         shown = ", ".join(known[:10]) + (f" and {len(known) - 10} more" if len(known) > 10 else "")
+        shown = shown.replace("$", "$$")  # provider names are data, not ${field} placeholders
         raise RequestError(
             f"no credential in the catalogue comes from provider {provider!r}",
-            where="provider",
+            field="provider",
             fix=f"use a provider name from the catalogue: {shown or 'it has no credentials'}",
         )
     return g.credentials[ids[0]].provider

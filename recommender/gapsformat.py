@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Callable, Sequence
 
+from graph.errors import RequestError
 from recommender.gaps import GapReport
 
 TABLES = ("missing", "coverage", "unmeetable", "overlaps", "unique")
@@ -78,7 +79,7 @@ def _rows(report: GapReport, table: str) -> list[Row]:
             }
             for u in report.unique_skills
         ]
-    raise ValueError(f"unknown table {table!r}; choose one of {', '.join(TABLES)}")
+    raise RequestError(f"unknown table {table!r}", field="table", fix=f"choose one of {', '.join(TABLES)}")
 
 
 def to_csv(report: GapReport, table: str = "missing") -> str:

@@ -46,8 +46,13 @@ FLAGS: dict[str, str] = {
     "constraints.delivery": "--delivery",
     "objective": "--objective",
     "planner": "--planner",
+    "occupations": "--occupation",
+    "area": "--area",
+    "provider": "--provider",
+    "table": "--table",
 }
-"""LearnerProfile field path -> the option that sets it: how errors about a field name it on the command line."""
+"""LearnerProfile field path (or gap-report parameter) -> the option that sets it: how errors about a field name
+it on the command line."""
 
 
 def fail(message: str, code: int) -> None:

@@ -196,15 +196,16 @@ def missing_skills_chart(report: GapReport, top: int = 15) -> Figure:
         color="#99f6e4",
         label="optional for",
     )
-    if not shown:
-        ax.set_axis_off()
-        ax.text(0.5, 0.5, "Every skill these occupations need is taught.", ha="center", va="center", **TEXT)
-    ax.set_yticks(rows, labels=[_short(m.label, 45) for m in shown], fontsize=8, **TEXT)
-    ax.invert_yaxis()
-    ax.set_xlabel("occupations", **TEXT)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if shown:
+        ax.set_yticks(rows, labels=[_short(m.label, 45) for m in shown], fontsize=8, **TEXT)
+        ax.invert_yaxis()
+        ax.set_xlabel("occupations", **TEXT)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend(loc="lower right", fontsize=8)
+    else:
+        ax.set_axis_off()
+        message = "Every skill these occupations need is taught."
+        ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, **TEXT)
     scope = f" by {report.provider}" if report.provider else ""
     ax.set_title(
         f"Most demanded skills not taught{scope} ({len(shown)} of {len(report.missing_skills):,})",

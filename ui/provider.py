@@ -22,6 +22,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 
 from graph.errors import CredpathError, RequestError
+from graph.model import Kind
 from recommender.gaps import GapReport, choose_occupations
 from recommender.gapsformat import to_csv, to_markdown
 from recommender.service import CredpathService
@@ -75,14 +76,24 @@ def catalogue_for(default: CredpathService, upload: str | None) -> CredpathServi
     if size > MAX_UPLOAD_MB * 2**20:
         raise RequestError(
             f"the file is {size / 2**20:.1f} MB; the page accepts catalogues up to {MAX_UPLOAD_MB} MB",
-            where="Catalogue file",
+            field="upload",
             fix="upload a smaller file, or run `credpath gaps --catalogue FILE` on your own machine",
         )
     return _UPLOADED.get(upload)
 
 
-def _alert(message: str, heading: str) -> str:
-    """An error as the learner page shows it, under this page's own heading."""
+PAGE_NAMES = {
+    "occupations": "“Occupations”",
+    "area": "“Area”",
+    "provider": "“Provider”",
+    "upload": "“Catalogue file”",
+}
+"""Gap-report parameter -> the label of its field on this page, for error messages."""
+
+
+def _alert(exc: CredpathError | str, heading: str) -> str:
+    """An error as the learner page shows it, in this page's words and under this page's own heading."""
+    message = exc if isinstance(exc, str) else exc.render(PAGE_NAMES)
     return error_markdown(message).replace("Could not plan.", heading, 1)
 
 
@@ -160,7 +171,7 @@ def report_handler(
             min_share=0.5 if min_share is None else float(min_share),
         )
     except CredpathError as exc:
-        return ProviderView(_alert(exc.message, "Could not report."))
+        return ProviderView(_alert(exc, "Could not report."))
     except Exception as exc:
         log.exception("gap report failed unexpectedly")
         return ProviderView(
@@ -179,7 +190,7 @@ def catalogue_handler(default: CredpathService, upload: str | None) -> tuple[str
         service = catalogue_for(default, upload)
     except CredpathError as exc:
         service = default
-        message = _alert(exc.message, "Could not read the catalogue.")
+        message = _alert(exc, "Could not read the catalogue.")
     else:
         g = service.graph
         message = (
@@ -195,9 +206,9 @@ def area_handler(default: CredpathService, upload: str | None, area: str | None)
         service = catalogue_for(default, upload)
         found = choose_occupations(service.graph, (), (area or "").strip())
     except CredpathError as exc:
-        return _alert(exc.message, "No occupations found."), []
+        return _alert(exc, "No occupations found."), []
     g = service.graph
-    return f"{len(found)} occupation(s): " + ", ".join(g.label(("occupation", o)) for o in found[:20]), found
+    return f"{len(found)} occupation(s): " + ", ".join(g.label((Kind.occupation, o)) for o in found[:20]), found
 
 
 # -- the page ------------------------------------------------------------------------------------------

@@ -58,12 +58,12 @@ def test_occupations_by_id_label_and_area(small: CredpathService) -> None:
 
 @pytest.mark.parametrize(
     ("kwargs", "where"),
-    [({"occupations": ["nurse"]}, "occupation"), ({"area": "nursing"}, "area"), ({"provider": "Gamma"}, "provider")],
+    [({"occupations": ["nurse"]}, "occupations"), ({"area": "nursing"}, "area"), ({"provider": "Gamma"}, "provider")],
 )
 def test_unknown_choices_say_what_and_how_to_fix(small: CredpathService, kwargs: dict[str, object], where: str) -> None:
     with pytest.raises(RequestError) as info:
         small.gaps_report(**kwargs)  # type: ignore[arg-type]
-    assert info.value.where == where and info.value.fix
+    assert info.value.field == where and info.value.fix
 
 
 def test_full_plan_agrees_with_the_planner(service: CredpathService) -> None:
