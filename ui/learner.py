@@ -199,7 +199,11 @@ def plan_pictures_handler(plan_path: str | None) -> tuple[str | None, str | None
     """PNG paths of the prerequisite DAG and the timeline of the plan JSON at ``plan_path`` (None, None without)."""
     if not plan_path:
         return None, None
-    pathway = Pathway.model_validate_json(Path(plan_path).read_text(encoding="utf-8"))
+    try:
+        pathway = Pathway.model_validate_json(Path(plan_path).read_text(encoding="utf-8"))
+    except (OSError, ValidationError):
+        log.warning("no pictures: %s is not a readable plan", plan_path)
+        return None, None
     return pictures.plan_pictures(pathway) or (None, None)
 
 

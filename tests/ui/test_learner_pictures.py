@@ -34,6 +34,13 @@ def test_no_plan_no_pictures(service: CredpathService) -> None:
     assert plan_pictures_handler(path) == (None, None)
 
 
+def test_a_file_that_is_no_plan_has_no_pictures(tmp_path: Path) -> None:
+    other = tmp_path / "notes.json"
+    other.write_text('{"steps": []}', encoding="utf-8")
+    assert plan_pictures_handler(str(other)) == (None, None)
+    assert plan_pictures_handler(str(tmp_path / "missing.json")) == (None, None)
+
+
 def test_a_plan_with_nothing_to_take_has_no_pictures(service: CredpathService, lookup: Lookup) -> None:
     sql = lookup("skill", "SQL")
     _, path = plan_handler(service, **form(skills=[sql], have=[sql]))
