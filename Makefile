@@ -44,6 +44,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/plan_bench.py --readme README.md
 	$(BIN)/python bench/ingest_bench.py --readme README.md
+	$(BIN)/python bench/gaps_bench.py --readme README.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
