@@ -26,7 +26,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from string import Template
 
-
 SHOWN_PROBLEMS = 500
 """Most problems an error lists; readers that find many bound their own lists first (CREDPATH_MAX_MESSAGES)."""
 

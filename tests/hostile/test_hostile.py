@@ -16,6 +16,7 @@ import yaml
 from tests.hostile.generators import EXAMPLE, generate
 
 HERE = Path(__file__).resolve().parent
+FILES = HERE / "files"
 CASES: list[dict[str, Any]] = yaml.safe_load((HERE / "cases.yaml").read_text(encoding="utf-8"))
 CREDPATH = str(Path(sys.executable).parent / "credpath")
 MEMORY_CAP = 3 * 1024**3
@@ -64,7 +65,7 @@ def test_hostile_input_is_refused_clearly(
 ) -> None:
     store = tmp_path / "store"
     subprocess.run(["cp", "-r", str(seeded_store), str(store)], check=True)
-    fill = {"input": str(_input(case, tmp_path)), "store": str(store), "example": str(EXAMPLE)}
+    fill = {"input": str(_input(case, tmp_path)), "store": str(store), "example": str(EXAMPLE), "files": str(FILES)}
     env = {**os.environ, "CREDPATH_EMBEDDER": "hashing", **case.get("env", {})}
     started = time.perf_counter()
     out = subprocess.run(
