@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from graph.errors import CatalogueError, UnknownFormatError
+from graph.errors import CatalogueError, InputLimitError, UnknownFormatError
 from graph.model import Catalogue
 from ingest.formats.base import Adapter, AdapterResult, Override, Skipped
 from ingest.formats.csvformat import CsvAdapter
@@ -181,31 +181,44 @@ def _load(
     )
 
 
-def _expand(paths: Sequence[Path], skipped: list[Skipped]) -> Iterator[tuple[Path, Adapter]]:
-    """Each path with its adapter; a folder no adapter reads whole gives its files (and sub-folders), by name."""
-    seen: set[Path] = set()
+def _expand(
+    paths: Sequence[Path], skipped: list[Skipped], seen: set[Path] | None = None, nested: bool = False
+) -> Iterator[tuple[Path, Adapter]]:
+    """Each path with its adapter; a folder no adapter reads whole gives its files (and sub-folders), by name.
+
+    Inside a folder, what cannot be read is listed as skipped; a path given by the user is an error.
+    ``seen`` holds the folders already opened, so a link back to a parent folder is read once.
+    """
+    seen = set() if seen is None else seen
     for path in paths:
         try:
             yield path, detect_format(path)
         except UnknownFormatError:
-            if not path.is_dir() or path.resolve() in seen:
+            found: list[Path] = []
+            if path.is_dir() and path.resolve() not in seen:
+                seen.add(path.resolve())
+                inside = sorted(p for p in path.iterdir() if not p.name.startswith("."))
+                found = list(_readable(inside, skipped))
+            if found:
+                yield from _expand(found, skipped, seen, nested=True)
+            elif nested:
+                skipped.append(Skipped(str(path), "a folder with nothing credpath reads (or read already); not read"))
+            else:
                 raise
-            seen.add(path.resolve())
-            inside = sorted(p for p in path.iterdir() if not p.name.startswith("."))
-            found = list(_readable(inside, skipped))
-            if not found:
-                raise
-            yield from _expand(found, skipped)
 
 
 def _readable(paths: list[Path], skipped: list[Skipped]) -> Iterator[Path]:
-    """The paths some adapter reads (a folder counts when it has any); the others are listed as skipped."""
+    """The paths some adapter may read (every folder, to be looked into); the others are listed as skipped."""
     for path in paths:
         try:
             if path.is_dir() or detect_format(path):
                 yield path
+        except InputLimitError:
+            raise
         except UnknownFormatError:
             skipped.append(Skipped(str(path), "in none of the formats credpath reads; not read"))
+        except CatalogueError as exc:
+            skipped.append(Skipped(str(path), f"{exc.what}; not read"))
 
 
 def _refuse_duplicates(catalogue: Catalogue, path: Path) -> None:

@@ -114,7 +114,7 @@ def dangling_symlink(folder: Path) -> Path:
 
 
 def native_folder(folder: Path) -> Path:
-    """A folder of two native catalogue files and a README that is in no format."""
+    """A folder of two native catalogue files, a README that is in no format and a link back to the folder."""
     inside = folder / "catalogues"
     inside.mkdir()
     shutil.copy(EXAMPLE, inside / "a_example.yaml")
@@ -123,6 +123,7 @@ def native_folder(folder: Path) -> Path:
         encoding="utf-8",
     )
     (inside / "README.txt").write_text("These are our catalogues.\n", encoding="utf-8")
+    (inside / "again").symlink_to(inside)
     return inside
 
 
