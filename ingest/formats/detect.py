@@ -17,7 +17,7 @@ from ingest.formats.csvformat import CsvAdapter
 from ingest.formats.ctdl import CtdlAdapter
 from ingest.formats.esco import EscoAdapter, SkillRelations
 from ingest.formats.jsonld import unique
-from ingest.formats.limits import applied, current
+from ingest.formats.limits import applied, breach, current
 from ingest.formats.native import NativeAdapter
 from ingest.formats.onet import OnetAdapter
 from ingest.formats.openbadges import OpenBadgesAdapter
@@ -160,6 +160,7 @@ def _load(
             result = adapter.read(path)
         except OSError as exc:
             raise CatalogueError(f"cannot read: {exc}", where=str(path), fix="check the path") from exc
+        _refuse_too_many(result.catalogue, path)
         _refuse_duplicates(result.catalogue, path)
         overrides += _overrides(result.catalogue, str(path), origin)
         catalogue = catalogue.merged(result.catalogue)
@@ -219,6 +220,13 @@ def _readable(paths: list[Path], skipped: list[Skipped]) -> Iterator[Path]:
             skipped.append(Skipped(str(path), "in none of the formats credpath reads; not read"))
         except CatalogueError as exc:
             skipped.append(Skipped(str(path), f"{exc.what}; not read"))
+
+
+def _refuse_too_many(catalogue: Catalogue, path: Path) -> None:
+    """Any format: a source of more entries than ``max_entries`` (native files are refused before parsing)."""
+    count = len(catalogue.skills) + len(catalogue.credentials) + len(catalogue.occupations)
+    if count > current().max_entries:
+        raise breach(f"this source has {count:,} entries", "max_entries", where=str(path))
 
 
 def _refuse_duplicates(catalogue: Catalogue, path: Path) -> None:
