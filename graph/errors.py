@@ -4,7 +4,8 @@
 
     CredpathError                 what went wrong, where, and how to fix it
     ├── CatalogueError            a catalogue file or store entry cannot be read or is malformed
-    │   └── UnknownFormatError    a file in none of the formats credpath reads
+    │   ├── UnknownFormatError    a file in none of the formats credpath reads
+    │   └── InputLimitError       input past a limit (size, YAML aliases, depth, entries): names its CREDPATH_ setting
     ├── PrerequisiteCycleError    prerequisites that form a cycle
     ├── InfeasiblePlanError       no target at all can be reached under the constraints
     ├── PlanVerificationError     a plan failed the verifier and must not be shown as valid
@@ -24,6 +25,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from string import Template
+
+SHOWN_PROBLEMS = 500
+"""Most problems an error lists; readers that find many bound their own lists first (CREDPATH_MAX_MESSAGES)."""
 
 
 class CredpathError(Exception):
@@ -82,8 +86,8 @@ def _with_problems(message: str, problems: Sequence[str]) -> str:
     """A message followed by its problems, one per line, the first 50 of them."""
     if not problems:
         return message
-    shown = "\n".join(f"  - {p}" for p in problems[:50])
-    more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+    shown = "\n".join(f"  - {p}" for p in problems[:SHOWN_PROBLEMS])
+    more = f"\n  ... and {len(problems) - SHOWN_PROBLEMS} more" if len(problems) > SHOWN_PROBLEMS else ""
     return f"{message}\n{shown}{more}"
 
 
@@ -111,6 +115,23 @@ class CatalogueError(_ProblemListError):
 
 class UnknownFormatError(CatalogueError):
     """A file is in none of the formats credpath reads."""
+
+
+class InputLimitError(CatalogueError):
+    """Input goes past one of the limits that keep a hostile file from eating the machine.
+
+    ``limit`` names the limit (``"max_document_mb"``) and ``setting`` the variable that raises it
+    (``"CREDPATH_MAX_DOCUMENT_MB"``); the fix always says both.
+    """
+
+    def __init__(
+        self, what: str, *, limit: str, value: float, where: str | None = None, problems: Sequence[str] = ()
+    ) -> None:
+        self.limit = limit
+        self.setting = f"CREDPATH_{limit.upper()}"
+        self.value = value
+        fix = f"make the input smaller, or raise the limit {limit} with {self.setting} (now {value:g})"
+        super().__init__(what, where=where, fix=fix, problems=problems)
 
 
 class PlanFileError(_ProblemListError):

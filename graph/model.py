@@ -218,9 +218,11 @@ class Credential(StrictModel):
             "The prerequisites of the skills it teaches are added implicitly, except those it teaches itself."
         ),
     )
-    hours: float | None = Field(default=None, ge=0, description="Expected learning hours.")
-    credits: float | None = Field(default=None, ge=0, description="Academic credits it carries, if stated.")
-    cost: float = Field(default=0.0, ge=0)
+    hours: float | None = Field(default=None, ge=0, allow_inf_nan=False, description="Expected learning hours.")
+    credits: float | None = Field(
+        default=None, ge=0, allow_inf_nan=False, description="Academic credits it carries, if stated."
+    )
+    cost: float = Field(default=0.0, ge=0, allow_inf_nan=False)
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     level: Level | None = None
     delivery: Delivery | None = None

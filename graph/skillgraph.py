@@ -62,7 +62,7 @@ class SkillGraph:
                 for alt in e.alt_ids:
                     self._aliases.setdefault((kind, alt), e.id)
         self._effective: dict[str, Condition | None] = {}
-        self._label_index: dict[Kind, dict[str, str]] = {}
+        self._label_index: dict[Kind, dict[str, tuple[str, ...]]] = {}
 
     @cached_property
     def nx(self) -> nx.DiGraph:
@@ -123,20 +123,32 @@ class SkillGraph:
         found = self.resolve(kind, text)
         if found is not None:
             return found
-        return self._labels(kind).get(text.strip().casefold())
+        named = self.named(kind, text)
+        return named[0] if len(named) == 1 else None
 
-    def _labels(self, kind: Kind) -> dict[str, str]:
+    def named(self, kind: Kind, text: str) -> tuple[str, ...]:
+        """Ids of every entry whose label or alternative label is ``text`` (case-insensitive), sorted.
+
+        More than one id means the name is ambiguous, which is why :meth:`find` matches none of them.
+
+        Examples
+        --------
+        >>> from graph.model import Catalogue, Skill
+        >>> g = SkillGraph(Catalogue(skills=(Skill(id="sql", label="SQL"),
+        ...     Skill(id="esco:9", label="Structured Query Language", alt_labels=("SQL",)))))
+        >>> g.named(Kind.skill, "sql"), g.find(Kind.skill, "SQL")
+        (('esco:9', 'sql'), None)
+        """
+        return self._labels(kind).get(text.strip().casefold(), ())
+
+    def _labels(self, kind: Kind) -> dict[str, tuple[str, ...]]:
         if kind not in self._label_index:
-            index: dict[str, str] = {}
-            ambiguous: set[str] = set()
+            index: dict[str, dict[str, None]] = {}
             for ident, e in self.entries(kind).items():
                 names = (e.name,) if isinstance(e, Credential) else (e.label, *e.alt_labels)
                 for name in names:
-                    key = name.strip().casefold()
-                    if key in index and index[key] != ident:
-                        ambiguous.add(key)
-                    index.setdefault(key, ident)
-            self._label_index[kind] = {k: v for k, v in index.items() if k not in ambiguous}
+                    index.setdefault(name.strip().casefold(), {})[ident] = None
+            self._label_index[kind] = {k: tuple(sorted(v)) for k, v in index.items()}
         return self._label_index[kind]
 
     def implicit_prerequisites(self, credential_id: str) -> tuple[str, ...]:

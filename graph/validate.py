@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -110,21 +109,20 @@ def _duplicates(g: SkillGraph) -> list[Problem]:
         ("occupations", cat.occupations),
     ]
     for section, entries in sections:
-        counts = Counter(e.id for e in entries)
-        seen: set[str] = set()
+        first: dict[str, int] = {}
         for i, e in enumerate(entries):
-            if counts[e.id] > 1 and e.id in seen:
+            if e.id in first:
                 out.append(
                     Problem(
                         "duplicate_id",
                         ERROR,
                         f"/{section}/{i}/id",
-                        f"id {e.id!r} is used by {counts[e.id]} {section}; only the first is used",
+                        f"id {e.id!r} is already used by /{section}/{first[e.id]}; plans would use that one",
                         "give each entry its own id",
                         (e.id,),
                     )
                 )
-            seen.add(e.id)
+            first.setdefault(e.id, i)
     clash = set(g.skills) & set(g.credentials)
     for ident in sorted(clash):
         i = next(i for i, c in enumerate(cat.credentials) if c.id == ident)

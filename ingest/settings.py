@@ -40,6 +40,40 @@ class Settings(BaseSettings):
         default="none",
         description="Which ESCO skill-skill relations become prerequisites when an ESCO release is read.",
     )
+    max_file_mb: float = Field(
+        default=1024, gt=0, description="Largest catalogue file read, in MiB on disk (CREDPATH_MAX_FILE_MB)."
+    )
+    max_decompressed_mb: float = Field(
+        default=512,
+        gt=0,
+        description="Most content read from one streamed file (CSV, TSV, large JSON), in MiB after gunzip, checked "
+        "while inflating (CREDPATH_MAX_DECOMPRESSED_MB).",
+    )
+    max_document_mb: float = Field(
+        default=64,
+        gt=0,
+        description="Largest file read whole into memory (native YAML/JSON catalogues), in MiB after gunzip "
+        "(CREDPATH_MAX_DOCUMENT_MB).",
+    )
+    max_yaml_alias_nodes: int = Field(
+        default=10_000,
+        ge=0,
+        description="How many nodes YAML aliases (*name) may add to a document when expanded "
+        "(CREDPATH_MAX_YAML_ALIAS_NODES).",
+    )
+    max_requirement_depth: int = Field(
+        default=32,
+        ge=1,
+        description="Deepest requirement tree (all_of/any_of/at_least levels) read (CREDPATH_MAX_REQUIREMENT_DEPTH).",
+    )
+    max_entries: int = Field(
+        default=2_000_000,
+        ge=1,
+        description="Most skills + credentials + occupations read from one file (CREDPATH_MAX_ENTRIES).",
+    )
+    max_messages: int = Field(
+        default=50, ge=1, description="Problems listed per file before the rest are counted (CREDPATH_MAX_MESSAGES)."
+    )
 
     @cached_property
     def store_dir(self) -> Path:

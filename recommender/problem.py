@@ -120,6 +120,8 @@ def prepare(g: SkillGraph, profile: LearnerProfile) -> PlanProblem:
     targets = _resolve_targets(g, profile)
     have = profile.have
     unknown_have = [h for h in have if h not in g.credentials and h not in g.skills and not g.teachers(h)]
+    for h in unknown_have:
+        _refuse_ambiguous(g, h, (Kind.credential, Kind.skill), "have")
     if unknown_have:
         raise RequestError(
             "unknown held item(s): " + ", ".join(unknown_have),
@@ -197,6 +199,7 @@ def _resolve_targets(g: SkillGraph, profile: LearnerProfile) -> tuple[Target, ..
     for ident in t.skills:
         sid = g.find(Kind.skill, ident) or (ident if g.teachers(ident) else None)
         if sid is None:
+            _refuse_ambiguous(g, ident, (Kind.skill,), "targets.skills")
             raise RequestError(
                 f"unknown skill {ident!r}", field="targets.skills", fix=_suggest(g, ident, (Kind.skill,))
             )
@@ -204,6 +207,7 @@ def _resolve_targets(g: SkillGraph, profile: LearnerProfile) -> tuple[Target, ..
     for ident in t.credentials:
         cid = g.find(Kind.credential, ident)
         if cid is None:
+            _refuse_ambiguous(g, ident, (Kind.credential,), "targets.credentials")
             raise RequestError(
                 f"unknown credential {ident!r}",
                 field="targets.credentials",
@@ -213,6 +217,7 @@ def _resolve_targets(g: SkillGraph, profile: LearnerProfile) -> tuple[Target, ..
     if t.occupation is not None:
         oid = g.find(Kind.occupation, t.occupation)
         if oid is None:
+            _refuse_ambiguous(g, t.occupation, (Kind.occupation,), "targets.occupation")
             raise RequestError(
                 f"unknown occupation {t.occupation!r}",
                 field="targets.occupation",
@@ -222,6 +227,18 @@ def _resolve_targets(g: SkillGraph, profile: LearnerProfile) -> tuple[Target, ..
         skills = occ.essential_skills + (occ.optional_skills if t.include_optional_skills else ())
         out.extend(Target(Kind.skill, s) for s in skills)
     return tuple(dict.fromkeys(out))
+
+
+def _refuse_ambiguous(g: SkillGraph, name: str, kinds: tuple[Kind, ...], field: str) -> None:
+    """RequestError listing every entry ``name`` labels, when it labels more than one."""
+    named = [(kind, ident) for kind in kinds for ident in g.named(kind, name)]
+    if len(named) > 1:
+        shown = "; ".join(f"{kind} {ident} ({g.label((kind, ident))!r})" for kind, ident in named)
+        raise RequestError(
+            f"{name!r} is ambiguous: it names {len(named)} entries: {shown}",
+            field=field,
+            fix="give the id of the one you mean",
+        )
 
 
 def _suggest(g: SkillGraph, ident: str, kinds: tuple[Kind, ...]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,11 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from graph.algorithms import Attainable, Gap, attainable, catalogue_gaps
-from graph.errors import InfeasiblePlanError, PlanVerificationError
+from graph.errors import InfeasiblePlanError, PlanVerificationError, RequestError
 from graph.model import Catalogue, Kind
 from graph.skillgraph import SkillGraph
 from graph.validate import Problem, validate
-from ingest.formats import Skipped
+from ingest.formats import Override, Skipped
 from ingest.settings import Settings
 from recommender.build import PENDING, build_steps, covered_targets, explanation, objective_value, totals
 from recommender.gaps import GapReport, choose_occupations, choose_provider, gap_report
@@ -70,10 +71,12 @@ class CredpathService:
         settings: Settings | None = None,
         store: CatalogueIndex | None = None,
         planner_settings: PlannerSettings | None = None,
+        overrides: Sequence[Override] = (),
     ) -> None:
         self._catalogue = catalogue
         self.source = source
         self.skipped = tuple(skipped)
+        self.overrides = tuple(overrides)
         self.settings = settings or Settings()
         self.store = store
         self.planner_settings = planner_settings or PlannerSettings()
@@ -93,13 +96,17 @@ class CredpathService:
 
         settings = settings or Settings()
         result = load_sources(
-            [Path(p) for p in paths], progress=progress, esco_skill_relations=settings.esco_skill_relations
+            [Path(p) for p in paths],
+            progress=progress,
+            esco_skill_relations=settings.esco_skill_relations,
+            settings=settings,
         )
         return cls(
             result.catalogue,
             source=", ".join(str(p) for p in paths),
             skipped=result.skipped,
             settings=settings,
+            overrides=result.overrides,
         )
 
     @classmethod
@@ -181,7 +188,21 @@ class CredpathService:
     def search(
         self, query: str, *, kind: str = "credential", k: int = 10, where: dict[str, Any] | None = None
     ) -> list[SearchHit]:
-        """Search the ingested store by meaning; needs a service opened with ``from_store``."""
+        """Search the ingested store by meaning; needs a service opened with ``from_store``.
+
+        Raises RequestError for an empty query or a bound (``max_hours``, ``max_cost``) that is not a
+        finite number of at least 0.
+        """
+        if not query.strip():
+            raise RequestError("is empty", where="search query", fix="give a few words, a name or an id to search for")
+        for key in ("max_hours", "max_cost"):
+            bound = (where or {}).get(key)
+            if bound is not None and not (math.isfinite(bound) and bound >= 0):
+                raise RequestError(
+                    f"must be a finite number of at least 0, not {bound}",
+                    where=key,
+                    fix=f"give a number such as 40, or leave {key} out for no bound",
+                )
         if self.store is None:
             from graph.errors import ConfigError
 

@@ -171,7 +171,7 @@ def test_every_raise_raises_a_credpath_error() -> None:
 
 # -- inside a room: sub-packages meet through their public __init__ -------------------------------
 
-SHARED_FORMAT_MODULES = {"base", "common", "textio", "jsonld", "requires"}
+SHARED_FORMAT_MODULES = {"base", "common", "textio", "jsonld", "requires", "limits"}
 """What the format adapters may share; an adapter never imports another adapter."""
 
 

@@ -225,6 +225,8 @@ def validate(files: tuple[str, ...], strict: bool, fmt: str) -> None:
                 click.echo(f"{origins(p)}: {p}")
             for s in service.skipped:
                 click.echo(f"skipped: {s}")
+            for o in service.overrides:
+                click.echo(f"override: {o}")
             c = service.catalogue
             click.echo(
                 f"{len(c.credentials)} credentials, {len(c.skills)} skills, {len(c.occupations)} occupations: "
@@ -397,11 +399,13 @@ def serve(catalogue: tuple[str, ...], store: str | None, host: str | None, port:
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @ingest_store_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def ingest(paths: tuple[str, ...], store: str | None, quiet: bool) -> None:
+@click.option("--allow-empty", is_flag=True, help="Allow an ingest that leaves no entries of a kind the store holds.")
+def ingest(paths: tuple[str, ...], store: str | None, quiet: bool, allow_empty: bool) -> None:
     """Load catalogues (CTDL, Open Badges, ESCO, O*NET, CSV, native) into the searchable store.
 
     The store then holds exactly these sources: entries gone from them are removed. A failure leaves
-    the previous store unchanged. Exit codes: 0 done, 2 bad input or store error.
+    the previous store unchanged; one that would leave no entries of a kind the store holds is refused
+    unless --allow-empty. Exit codes: 0 done, 2 bad input or store error.
     """
     with edge():
         from ingest.formats import load_sources
@@ -410,17 +414,22 @@ def ingest(paths: tuple[str, ...], store: str | None, quiet: bool) -> None:
         settings = Settings()
         echo: Callable[[str], None] = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
         loaded = load_sources(
-            [Path(p) for p in paths], progress=echo, esco_skill_relations=settings.esco_skill_relations
+            [Path(p) for p in paths],
+            progress=echo,
+            esco_skill_relations=settings.esco_skill_relations,
+            settings=settings,
         )
+        for skipped in loaded.skipped:
+            click.echo(f"skipped: {skipped}", err=True)
+        for override in loaded.overrides:
+            click.echo(f"override: {override}", err=True)
         target = open_store(settings, path=Path(store) if store else None, url=settings.chroma_url)
         bar = None if quiet else ProgressBar()
         try:
-            summary = target.ingest(loaded.catalogue, progress=bar)
+            summary = target.ingest(loaded.catalogue, progress=bar, allow_empty=allow_empty)
         finally:
             if bar is not None:
                 bar.close()
-        for skipped in loaded.skipped:
-            click.echo(f"skipped: {skipped}", err=True)
         click.echo(str(summary))
 
 

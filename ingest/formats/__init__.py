@@ -5,7 +5,7 @@ Adapters never import each other; what they share lives in ``base`` (the adapter
 ``requires`` (the requirement expression language).
 """
 
-from ingest.formats.base import Adapter, AdapterResult, Skipped
+from ingest.formats.base import Adapter, AdapterResult, Override, Skipped
 from ingest.formats.common import label_skill_id
 from ingest.formats.csvformat import CsvAdapter
 from ingest.formats.ctdl import CtdlAdapter
@@ -29,6 +29,7 @@ __all__ = [
     "NativeAdapter",
     "OnetAdapter",
     "OpenBadgesAdapter",
+    "Override",
     "SkillRelations",
     "Skipped",
     "detect_format",

@@ -21,6 +21,20 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class Override:
+    """An entry a later source replaced (credentials, occupations) or merged into (skills) on loading."""
+
+    kind: str
+    id: str
+    earlier: str
+    later: str
+
+    def __str__(self) -> str:
+        done = "merged with the one from" if self.kind == "skill" else "replaces the one from"
+        return f"{self.kind} {self.id!r} from {self.later} {done} {self.earlier} (later sources win)"
+
+
+@dataclass(frozen=True)
 class AdapterResult:
     """A parsed source: the catalogue it describes and what was skipped on the way."""
 
@@ -28,6 +42,7 @@ class AdapterResult:
     skipped: tuple[Skipped, ...] = field(default=())
     format: str = ""
     sources: tuple[str, ...] = ()
+    overrides: tuple[Override, ...] = ()
 
 
 class Adapter(Protocol):

@@ -15,6 +15,7 @@ from graph.errors import CatalogueError
 from graph.model import Catalogue, Credential, CredentialKind, Delivery, Level, Skill, TaughtSkill
 from ingest.formats.base import AdapterResult, Skipped
 from ingest.formats.common import label_skill_id, validation_reason
+from ingest.formats.limits import bounded
 from ingest.formats.requires import ExpressionError, parse_requires
 from ingest.formats.textio import iter_rows, open_text
 
@@ -71,6 +72,7 @@ class CsvAdapter:
         credentials: dict[str, Credential] = {}
         skills: dict[str, Skill] = {}
         problems: list[str] = []
+        first_line: dict[str, int] = {}
         for line, row in rows:
             if not any(cell.strip() for cell in row):
                 continue
@@ -83,15 +85,20 @@ class CsvAdapter:
             except ValidationError as exc:  # an id in teaches or requires that the model refuses
                 problems.append(f"{path}:{line}: {validation_reason(exc)}")
                 continue
-            if credential.id in credentials:
-                problems.append(f"{path}:{line} column 'id': duplicate id {credential.id!r}")
+            if credential.id in first_line:
+                problems.append(
+                    f"{path}:{line} column 'id': id {credential.id!r} is already used on line "
+                    f"{first_line[credential.id]}; each row needs its own id"
+                )
+                continue
+            first_line[credential.id] = line
             credentials[credential.id] = credential
         if problems:
             raise CatalogueError(
                 f"{len(problems)} problem(s) in CSV catalogue",
                 where=str(path),
                 fix="correct the cells named below (columns are described in ingest/FORMATS.md)",
-                problems=problems,
+                problems=bounded(problems),
             )
         catalogue = Catalogue(name=path.name, skills=tuple(skills.values()), credentials=tuple(credentials.values()))
         return AdapterResult(catalogue=catalogue, skipped=tuple(skipped), format=self.name, sources=(str(path),))

@@ -19,8 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from graph.model import AllOf, AnyOf, AtLeast, Condition, CredentialCondition, SkillCondition
-
-MAX_NESTING = 64
+from ingest.formats.limits import current
 
 
 def all_of(parts: list[Condition]) -> Condition | None:
@@ -128,6 +127,7 @@ class _Parser:
         self.tokens = tokens
         self.pos = 0
         self.label_id = label_id
+        self.max_depth = current().max_requirement_depth
 
     @property
     def current(self) -> _Token:
@@ -142,8 +142,12 @@ class _Parser:
         return token
 
     def expr(self, depth: int) -> Condition:
-        if depth > MAX_NESTING:
-            raise ExpressionError(f"nested more than {MAX_NESTING} deep", self.current.column)
+        if depth > self.max_depth:
+            raise ExpressionError(
+                f"nested more than {self.max_depth} deep (the limit max_requirement_depth; "
+                "CREDPATH_MAX_REQUIREMENT_DEPTH raises it)",
+                self.current.column,
+            )
         parts = [self.term(depth)]
         while self.current.kind == "|":
             self.pos += 1

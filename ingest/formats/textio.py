@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Literal, cast
+from typing import IO, Any, Literal, cast
 
 from graph.errors import CatalogueError
+from ingest.formats.limits import breach, limit_bytes
 
 GZIP_MAGIC = b"\x1f\x8b"
+MIB = 1024 * 1024
 SNIFF_BYTES = 65536
 """How much of a file (decompressed) format detection reads and the adapters' ``sniff`` sees."""
 
@@ -25,12 +28,58 @@ def is_gzip(path: Path) -> bool:
         raise CatalogueError(f"cannot read file: {exc}", where=str(path), fix="check the path") from exc
 
 
-def open_binary(path: Path) -> IO[bytes]:
-    """``path`` opened for reading bytes, gunzipped transparently."""
+class _Bounded(io.RawIOBase):
+    """A byte stream that raises InputLimitError once more than ``limit`` bytes have come out of it.
+
+    The count is of content (after gunzip), taken while reading, so an inflating bomb stops at the limit.
+    """
+
+    def __init__(self, inner: IO[bytes], path: Path, limit: str) -> None:
+        self._inner = inner
+        self._path = path
+        self._limit = limit
+        self._most = limit_bytes(limit)
+        self.total = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self._inner.readinto(buffer)  # type: ignore[attr-defined]
+        self.total += n
+        if self.total > self._most:
+            raise breach(
+                f"the content of this file is larger than {self._most // MIB} MiB (read so far: "
+                f"{self.total // MIB} MiB{' after gunzip' if isinstance(self._inner, gzip.GzipFile) else ''})",
+                self._limit,
+                where=str(self._path),
+            )
+        return int(n)
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+def _check_size(path: Path) -> None:
+    """Refuse a file whose size on disk is past ``max_file_mb`` before reading a byte of it."""
+    size = path.stat().st_size
+    if size > limit_bytes("max_file_mb"):
+        raise breach(f"this file is {size / MIB:.0f} MiB on disk", "max_file_mb", where=str(path))
+
+
+def open_binary(path: Path, limit: str = "max_decompressed_mb") -> IO[bytes]:
+    """``path`` opened for reading bytes, gunzipped transparently, bounded by the size limit ``limit``."""
     try:
-        return cast(IO[bytes], gzip.open(path, "rb")) if is_gzip(path) else path.open("rb")
+        _check_size(path)
+        return io.BufferedReader(_Bounded(_raw(path), path, limit), buffer_size=1 << 16)
     except OSError as exc:
         raise CatalogueError(f"cannot read file: {exc}", where=str(path), fix="check the path") from exc
+
+
+def _raw(path: Path) -> IO[bytes]:
+    """``path`` opened for reading bytes, gunzipped when its bytes are gzip; the caller closes it."""
+    return cast(IO[bytes], gzip.open(path, "rb")) if is_gzip(path) else path.open("rb")
 
 
 def read_head(path: Path, size: int = SNIFF_BYTES) -> bytes:
@@ -55,10 +104,10 @@ def decompressed_size(path: Path) -> int:
 def read_text(path: Path) -> str:
     """The whole text of ``path``, gunzipped when its bytes are gzip (whatever its name)."""
     try:
-        with open_binary(path) as f:
+        with open_binary(path, "max_document_mb") as f:
             raw = f.read()
     except (OSError, EOFError, zlib.error) as exc:
-        raise CatalogueError(f"cannot read file: {exc}", where=str(path), fix="check the path") from exc
+        raise CatalogueError(f"cannot read file: {exc}", where=str(path), fix="check the file") from exc
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -69,12 +118,7 @@ def read_text(path: Path) -> str:
 
 def open_text(path: Path) -> IO[str]:
     """``path`` opened as UTF-8 text for the csv module, gunzipped transparently."""
-    try:
-        if is_gzip(path):
-            return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
-        return path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise CatalogueError(f"cannot read file: {exc}", where=str(path), fix="check the path") from exc
+    return io.TextIOWrapper(open_binary(path), encoding="utf-8-sig", newline="")
 
 
 def iter_rows(

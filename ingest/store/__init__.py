@@ -37,8 +37,17 @@ class CatalogueIndex(Protocol):
 
     location: str
 
-    def ingest(self, catalogue: Catalogue, progress: Callable[[int, int, str], None] | None = None) -> IngestSummary:
-        """Replace the stored catalogue with ``catalogue``; readers see the old one or the new one, never a mix."""
+    def ingest(
+        self,
+        catalogue: Catalogue,
+        progress: Callable[[int, int, str], None] | None = None,
+        *,
+        allow_empty: bool = False,
+    ) -> IngestSummary:
+        """Replace the stored catalogue with ``catalogue``; readers see the old one or the new one, never a mix.
+
+        Refused (StoreError) when it would leave no entries of a kind the store holds, unless ``allow_empty``.
+        """
         ...
 
     def catalogue(self) -> Catalogue:

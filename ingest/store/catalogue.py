@@ -73,6 +73,20 @@ class StoreStats:
     ingested_at: str = ""
 
 
+def _refuse_emptying(manifest: Mapping[str, Any], catalogue: Catalogue, location: str) -> None:
+    """StoreError when the store holds entries of a kind that ``catalogue`` has none of."""
+    held = manifest.get("counts") or {}
+    new = {Kind.credential: catalogue.credentials, Kind.skill: catalogue.skills, Kind.occupation: catalogue.occupations}
+    emptied = [f"{held[kind]} {kind}(s)" for kind in ENTRY_KINDS if held.get(kind) and not new[kind]]
+    if emptied:
+        raise StoreError(
+            f"this ingest would remove every entry of a kind the store holds: {', '.join(emptied)}",
+            where=location,
+            fix="check the files (and the entries reported as skipped); to empty those kinds on purpose, "
+            "ingest again with --allow-empty",
+        )
+
+
 def _reporter(progress: Progress | None, total: int, what: str) -> Callable[[int], None] | None:
     if progress is None:
         return None
@@ -142,14 +156,19 @@ class CatalogueStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def ingest(self, catalogue: Catalogue, progress: Progress | None = None) -> IngestSummary:
+    def ingest(
+        self, catalogue: Catalogue, progress: Progress | None = None, *, allow_empty: bool = False
+    ) -> IngestSummary:
         """Make the store hold exactly ``catalogue``: add, update, remove; unchanged entries keep their vectors.
 
         All or nothing: until the new generation is published, readers see the previous one, and a
-        failure (or a killed process) leaves the previous one live.
+        failure (or a killed process) leaves the previous one live. An ingest that would leave no
+        entries of a kind the store holds is refused (a StoreError) unless ``allow_empty``.
         """
         with self._backend.locked():
             live = self._backend.live()
+            if live is not None and not allow_empty:
+                _refuse_emptying(live[1], catalogue, self.location)
             previous = live[0] if live else None
             fresh = live is None or (live[1].get("embedder"), live[1].get("scheme")) != (self.embedder.name, SCHEME)
             old: dict[Kind, dict[str, dict[str, Any]]] = {kind: {} for kind in ENTRY_KINDS}

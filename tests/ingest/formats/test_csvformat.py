@@ -103,7 +103,7 @@ def test_every_bad_cell_is_named_with_line_and_column() -> None:
         f"{path}:4 column 'requires': character 23: expected skill:ID, cred:ID, a \"label\", '(' or 'N of', "
         "found the end",
         f"{path}:5 column 'level': 'expert' is not one of beginner, intermediate, advanced, mixed",
-        f"{path}:6 column 'id': duplicate id 'ok-1'",
+        f"{path}:6 column 'id': id 'ok-1' is already used on line 2; each row needs its own id",
     )
 
 
@@ -160,7 +160,7 @@ def test_sniff_wants_id_name_and_a_credential_column() -> None:
         ("4 of (cred:a, cred:b)", 1, "between 1 and 2"),
         ("2 of cred:a", 6, "expected '(' after 'of'"),
         ("skill:", 1, "empty id"),
-        ("(" * 100 + "cred:a" + ")" * 100, 66, "nested more than 64 deep"),
+        ("(" * 100 + "cred:a" + ")" * 100, 34, "nested more than 32 deep"),
     ],
 )
 def test_expression_errors_point_at_the_character(text: str, column: int, message: str) -> None:

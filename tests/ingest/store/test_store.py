@@ -210,7 +210,7 @@ def test_a_failure_while_saving_scorers_leaves_the_previous_store(
 
     monkeypatch.setattr(LabelScorers, "save", broken_save)
     with pytest.raises(StoreError, match="disk full"):
-        CatalogueStore(tmp_path / "store", HashingEmbedder()).ingest(big_catalogue(20))
+        CatalogueStore(tmp_path / "store", HashingEmbedder()).ingest(big_catalogue(20), allow_empty=True)
     assert sorted(p.name for p in (tmp_path / "store" / "generations").iterdir()) == ["1"]
     assert sorted(p.name for p in generation(tmp_path / "store", 1).glob("*lexical*")) == LEXICAL
     assert searched(CatalogueStore(tmp_path / "store", HashingEmbedder())) == before

@@ -1,0 +1,1 @@
+"""The bad-input suite: hostile files, generators for the big ones, and the table of expected refusals."""
