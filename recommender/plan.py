@@ -6,18 +6,29 @@ JSON Schema. Fields are only ever added in a minor version; ``schema_version`` c
 
 from __future__ import annotations
 
+import json
+import re
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
 
+from graph.errors import PlanFileError
 from graph.model import Kind
 from recommender.profile import LearnerProfile
 
 PLAN_SCHEMA_VERSION = "1.0"
+READABLE_MAJORS = (1,)
+"""Major versions of the plan contract this code reads; any minor of them (fields are only added in a minor)."""
+
+Number = Annotated[float, Strict()]
+"""A JSON number, never a string; NaN and infinities are refused by every contract model (``allow_inf_nan``)."""
+Count = Annotated[int, Strict()]
+Flag = Annotated[bool, Strict()]
 
 
 class _Contract(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class MetBy(_Contract):
@@ -26,26 +37,28 @@ class MetBy(_Contract):
     requirement: str = Field(description="Skill or credential id that had to be held before the step.")
     kind: Kind = Field(description="'skill' or 'credential'.")
     source: str = Field(description="'held' or 'step'.")
-    step: int | None = Field(default=None, description="1-based index of the earlier step, if source is 'step'.")
+    step: Annotated[int | None, Strict()] = Field(
+        default=None, description="1-based index of the earlier step, if source is 'step'."
+    )
     via: str | None = Field(default=None, description="Held credential that grants a held skill, if any.")
 
 
 class Step(_Contract):
     """One credential on the pathway, in order."""
 
-    index: int = Field(ge=1, description="1-based position in the order.")
-    stage: int = Field(ge=1, description="Steps in the same stage have no dependency on each other.")
+    index: Count = Field(ge=1, description="1-based position in the order.")
+    stage: Count = Field(ge=1, description="Steps in the same stage have no dependency on each other.")
     credential_id: str
     name: str
     provider: str
     kind: str
     teaches: tuple[str, ...] = Field(description="Skills it teaches that the pathway needs (targets or prerequisites).")
     requirements_met_by: tuple[MetBy, ...] = ()
-    hours: float
-    cost: float
+    hours: Number
+    cost: Number
     currency: str
-    start_week: int | None = None
-    end_week: int | None = None
+    start_week: Annotated[int | None, Strict()] = None
+    end_week: Annotated[int | None, Strict()] = None
     url: str | None = None
 
 
@@ -75,13 +88,15 @@ class Quality(_Contract):
     """How good the plan provably is."""
 
     objective: str = Field(description="'hours' or 'cost'.")
-    value: float
-    optimal: bool
-    bound: float | None = Field(default=None, description="Proven lower bound on the objective.")
-    gap: float | None = Field(default=None, description="Relative gap (value - bound) / value; 0 when optimal.")
+    value: Number
+    optimal: Flag
+    bound: Annotated[float | None, Strict()] = Field(default=None, description="Proven lower bound on the objective.")
+    gap: Annotated[float | None, Strict()] = Field(
+        default=None, description="Relative gap (value - bound) / value; 0 when optimal."
+    )
     solver: str
     status: str
-    seconds: float
+    seconds: Number
 
 
 class Finding(_Contract):
@@ -91,13 +106,15 @@ class Finding(_Contract):
     pointer: str = Field(description="JSON pointer into the Pathway, e.g. '/steps/2/credential_id'.")
     message: str = Field(description="What is wrong, as in 'problems'.")
     fix: str = Field(description="How a planner or an editor puts it right.")
-    step: int | None = Field(default=None, description="1-based index of the step at fault, if one is.")
+    step: Annotated[int | None, Strict()] = Field(
+        default=None, description="1-based index of the step at fault, if one is."
+    )
 
 
 class Verification(_Contract):
     """The verifier's verdict: every plan passes it before anyone sees it."""
 
-    valid: bool
+    valid: Flag
     checks: tuple[str, ...] = Field(description="The checks that ran (a check that does not apply does not run).")
     problems: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = Field(default=(), description="The problems, each with its check, pointer and fix.")
@@ -107,9 +124,9 @@ class Alternative(_Contract):
     """A distinct near-best plan, with how it differs from the main one."""
 
     steps: tuple[Step, ...]
-    total_hours: float
-    total_cost: float
-    objective_value: float
+    total_hours: Number
+    total_cost: Number
+    objective_value: Number
     added: tuple[str, ...] = Field(description="Credentials here but not in the main plan.")
     removed: tuple[str, ...] = Field(description="Credentials in the main plan but not here.")
     verification: Verification
@@ -124,11 +141,11 @@ class Pathway(_Contract):
     covered: tuple[str, ...] = Field(description="Targets the plan reaches (including ones already held).")
     already_held: tuple[str, ...] = Field(default=(), description="Targets the learner holds already.")
     uncovered: tuple[Uncovered, ...] = ()
-    total_hours: float
-    total_cost: float
+    total_hours: Number
+    total_cost: Number
     currency: str = "USD"
-    total_weeks: int | None = None
-    optimal: bool
+    total_weeks: Annotated[int | None, Strict()] = None
+    optimal: Flag
     quality: Quality
     alternatives: tuple[Alternative, ...] = ()
     verification: Verification
@@ -139,7 +156,7 @@ class Pathway(_Contract):
         description="What the planner wants the learner or advisor to know, and what the service did about its "
         "proposals (dropped alternatives, a fallback to the exact planner).",
     )
-    rounds: int = Field(
+    rounds: Count = Field(
         default=1, ge=0, description="Proposals the requested planner made, each after feedback on the last."
     )
     fallback: str | None = Field(
@@ -150,3 +167,66 @@ class Pathway(_Contract):
     @property
     def credential_ids(self) -> tuple[str, ...]:
         return tuple(s.credential_id for s in self.steps)
+
+
+def version_problem(version: object) -> str | None:
+    """Why a plan's ``schema_version`` cannot be read, or None when its major version is one this code reads.
+
+    Examples
+    --------
+    >>> version_problem("1.0") is None, version_problem("1.3") is None
+    (True, True)
+    >>> version_problem("2.0")
+    "schema_version '2.0' has major version 2; this credpath reads major version(s) 1 (any 1.x)"
+    >>> version_problem(None)
+    'schema_version is missing; this credpath reads major version(s) 1 (any 1.x)'
+    """
+    readable = ", ".join(str(m) for m in READABLE_MAJORS)
+    known = f"this credpath reads major version(s) {readable} (any {READABLE_MAJORS[-1]}.x)"
+    if version is None:
+        return f"schema_version is missing; {known}"
+    match = re.fullmatch(r"(\d+)\.(\d+)", version) if isinstance(version, str) else None
+    if match is None:
+        return f"schema_version {version!r} is not MAJOR.MINOR; {known}"
+    if int(match.group(1)) not in READABLE_MAJORS:
+        return f"schema_version {version!r} has major version {int(match.group(1))}; {known}"
+    return None
+
+
+def read_plan(text: str, *, where: str) -> Pathway:
+    """A Pathway from plan JSON, refusing unknown schema versions, non-finite numbers and numbers given as text.
+
+    Raises PlanFileError naming the JSON pointer of every problem; ``where`` names the file.
+    """
+    try:
+        raw: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PlanFileError(
+            f"not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+            where=where,
+            fix="save the plan as JSON, e.g. with `credpath plan --format json`",
+        ) from None
+    if not isinstance(raw, dict):
+        raise PlanFileError("not a credpath plan: the top level is not a JSON object", where=where)
+    version = raw.get("schema_version")
+    problem = version_problem(version)
+    if problem is not None and version is not None:
+        raise PlanFileError(
+            f"/schema_version: {problem}",
+            where=where,
+            fix=f"plan again with this credpath (it writes schema_version {PLAN_SCHEMA_VERSION}), "
+            "or verify with the credpath that wrote the plan",
+        )
+    problems = [f"/schema_version: {problem}"] if problem is not None else []
+    try:
+        pathway = Pathway.model_validate_json(text)
+    except ValidationError as exc:
+        problems += [f"/{'/'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+    if problems:
+        raise PlanFileError(
+            "not a credpath plan",
+            where=where,
+            fix="correct the fields listed (`credpath schema plan` prints the plan JSON Schema)",
+            problems=problems,
+        )
+    return pathway

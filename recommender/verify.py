@@ -7,78 +7,31 @@ them in the order they run: adding a check is writing one function and naming it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from functools import cached_property
+import math
+from collections.abc import Sequence
 
-from graph.conditions import describe, is_met
-from graph.holdings import Holdings
+from graph.conditions import describe, is_met, witness
 from graph.model import Kind
 from graph.skillgraph import SkillGraph
 from recommender.plan import Finding, MetBy, Pathway, Step, Verification
+from recommender.plan_checks import (
+    coverage_claims,
+    quality_consistent,
+    request_known,
+    schema_version_known,
+    target_ids,
+    uncovered_reasons,
+)
 from recommender.problem import allowed_credentials, resolve_profile
 from recommender.profile import LearnerProfile
+from recommender.subject import TOLERANCE, Check, Subject, at
 
-TOLERANCE = 1e-6
-
-
-@dataclass(frozen=True)
-class Subject:
-    """What every check sees. Nothing here comes from the planner except the plan's own claims."""
-
-    g: SkillGraph
-    profile: LearnerProfile
-    steps: Sequence[Step]
-    total_hours: float | None = None
-    total_cost: float | None = None
-    covered: Sequence[str] | None = None
-    uncovered: Sequence[str] = ()
-
-    @cached_property
-    def held(self) -> Holdings:
-        """What the learner holds (held credentials grant their skills)."""
-        return Holdings.from_ids(self.g, self.profile.have)
-
-    @cached_property
-    def before(self) -> list[Holdings]:
-        """What is held before each step (index 0 = before step 1), then after the last."""
-        have = self.held.copy()
-        out = [have.copy()]
-        for step in self.steps:
-            if step.credential_id in self.g.credentials:
-                have.gain(self.g, step.credential_id)
-            out.append(have.copy())
-        return out
-
-    def known(self) -> list[tuple[int, Step]]:
-        """(1-based index, step) for every step whose credential is in the catalogue."""
-        return [(n, s) for n, s in enumerate(self.steps, start=1) if s.credential_id in self.g.credentials]
-
-    @property
-    def hours(self) -> float:
-        return sum(float(self.g.credentials[s.credential_id].hours or 0.0) for _, s in self.known())
-
-    @property
-    def cost(self) -> float:
-        return sum(self.g.credentials[s.credential_id].cost for _, s in self.known())
-
-
-Check = Callable[[Subject], list[Finding] | None]
-
-
-def _at(check: str, n: int, step: Step, field: str, problem: str, fix: str) -> Finding:
-    return Finding(
-        check=check,
-        pointer=f"/steps/{n - 1}/{field}",
-        message=f"step {n} ({step.credential_id}): {problem}",
-        fix=fix,
-        step=n,
-    )
+__all__ = ["CHECKS", "Check", "Subject", "target_ids", "verify", "verify_steps"]
 
 
 def credentials_exist(s: Subject) -> list[Finding]:
     return [
-        _at(
+        at(
             "credentials_exist",
             n,
             step,
@@ -96,14 +49,14 @@ def no_repeats(s: Subject) -> list[Finding]:
     out = []
     for n, step in s.known():
         if step.credential_id in seen:
-            out.append(_at("no_repeats", n, step, "credential_id", "appears more than once", "drop the repeated step"))
+            out.append(at("no_repeats", n, step, "credential_id", "appears more than once", "drop the repeated step"))
         seen.add(step.credential_id)
     return out
 
 
 def not_already_held(s: Subject) -> list[Finding]:
     return [
-        _at("not_already_held", n, step, "credential_id", "the learner already holds it", "drop the step")
+        at("not_already_held", n, step, "credential_id", "the learner already holds it", "drop the step")
         for n, step in s.known()
         if step.credential_id in s.held.credentials
     ]
@@ -112,7 +65,7 @@ def not_already_held(s: Subject) -> list[Finding]:
 def allowed_by_constraints(s: Subject) -> list[Finding]:
     allowed = allowed_credentials(s.g, s.profile.constraints)
     return [
-        _at(
+        at(
             "allowed_by_constraints",
             n,
             step,
@@ -131,7 +84,7 @@ def prerequisites_first(s: Subject) -> list[Finding]:
         requirement = s.g.effective_requirement(step.credential_id)
         if not is_met(requirement, s.before[n - 1].__contains__):
             out.append(
-                _at(
+                at(
                     "prerequisites_first",
                     n,
                     step,
@@ -143,32 +96,70 @@ def prerequisites_first(s: Subject) -> list[Finding]:
     return out
 
 
-def _claim_holds(s: Subject, n: int, claim: MetBy) -> bool:
+def _claim_problem(s: Subject, n: int, claim: MetBy) -> str | None:
+    """What is false in one requirements_met_by claim of step ``n``, or None when it is the true statement."""
+    leaf = (claim.kind, claim.requirement)
+    if leaf in s.held:
+        via = s.held.granted_via.get(claim.requirement) if claim.kind == Kind.skill else None
+        if claim.source != "held":
+            return f"the learner holds {claim.requirement}, so its source is 'held', not {claim.source!r}"
+        if claim.step is not None or claim.via != via:
+            return f"held {claim.requirement} is " + (f"granted via {via}" if via else "held directly")
+        return None
     if claim.source == "held":
-        return (claim.kind, claim.requirement) in s.held
-    earlier = s.steps[claim.step - 1] if claim.step and 0 < claim.step < n else None
-    if earlier is None:
-        return False
-    if claim.kind == Kind.credential:
-        return earlier.credential_id == claim.requirement
-    cred = s.g.credentials.get(earlier.credential_id)
-    return cred is not None and claim.requirement in cred.taught_skill_ids
+        return f"claims {claim.requirement} is met by held but the learner does not hold it"
+    provider = s.first_provider.get(leaf)
+    if claim.source != "step" or provider is None or provider >= n:
+        return f"claims {claim.requirement} is met by {claim.source} {claim.step or ''} but no earlier step provides it"
+    if claim.step != provider or claim.via is not None:
+        return f"claims {claim.requirement} is met by step {claim.step}; step {provider} is the first to provide it"
+    return None
 
 
 def requirements_met_by_claims(s: Subject) -> list[Finding]:
-    return [
-        Finding(
-            check="requirements_met_by_claims",
-            pointer=f"/steps/{n - 1}/requirements_met_by/{j}",
-            message=f"step {n} ({step.credential_id}): claims {claim.requirement} is met by "
-            f"{claim.source} {claim.step or ''} but it is not",
-            fix="name the held item or the earlier step that really meets the requirement",
-            step=n,
-        )
-        for n, step in s.known()
-        for j, claim in enumerate(step.requirements_met_by)
-        if not _claim_holds(s, n, claim)
-    ]
+    """Every claim is true: the held item is held, the named step is the first earlier step providing it."""
+    out = []
+    for n, step in s.known():
+        for j, claim in enumerate(step.requirements_met_by):
+            problem = _claim_problem(s, n, claim)
+            if problem is not None:
+                out.append(
+                    Finding(
+                        check="requirements_met_by_claims",
+                        pointer=f"/steps/{n - 1}/requirements_met_by/{j}",
+                        message=f"step {n} ({step.credential_id}): {problem}",
+                        fix="name the held item (with the held credential that grants it) or the first earlier "
+                        "step that meets the requirement",
+                        step=n,
+                    )
+                )
+    return out
+
+
+def requirements_met_by_complete(s: Subject) -> list[Finding]:
+    """The claims are exactly a witness of the step's requirement: nothing the plan relies on is left unclaimed."""
+    out = []
+    for n, step in s.known():
+        requirement = s.g.effective_requirement(step.credential_id)
+        claimed = [(c.kind, c.requirement) for c in step.requirements_met_by]
+        used = witness(requirement, set(claimed).__contains__)
+        if used != claimed:
+            problem = (
+                "its claims do not meet the requirement"
+                if used is None
+                else "claims items the requirement does not use, or repeats one"
+            )
+            out.append(
+                at(
+                    "requirements_met_by_complete",
+                    n,
+                    step,
+                    "requirements_met_by",
+                    f"{problem}: it needs {describe(requirement, s.g.label)}",
+                    "list, in the requirement's order, each item that meets it and what provides that item",
+                )
+            )
+    return out
 
 
 def stages_consistent(s: Subject) -> list[Finding]:
@@ -176,26 +167,29 @@ def stages_consistent(s: Subject) -> list[Finding]:
     for n, step in enumerate(s.steps, start=1):
         if step.index != n:
             out.append(
-                _at("stages_consistent", n, step, "index", f"index is {step.index}, expected {n}", f"set it to {n}")
+                at("stages_consistent", n, step, "index", f"index is {step.index}, expected {n}", f"set it to {n}")
             )
     for n, step in s.known():
-        for claim in step.requirements_met_by:
-            if claim.source == "step" and _claim_holds(s, n, claim) and claim.step is not None:
-                earlier = s.steps[claim.step - 1]
-                if earlier.stage >= step.stage:
-                    out.append(
-                        _at(
-                            "stages_consistent",
-                            n,
-                            step,
-                            "stage",
-                            f"stage {step.stage} relies on step {earlier.index} of the same or a later stage",
-                            f"put this step in a stage after {earlier.stage}",
-                        )
-                    )
+        relied = [
+            s.steps[c.step - 1].stage
+            for c in step.requirements_met_by
+            if c.source == "step" and c.step is not None and 0 < c.step < n
+        ]
+        expected = max(relied, default=0) + 1
+        if step.stage != expected:
+            out.append(
+                at(
+                    "stages_consistent",
+                    n,
+                    step,
+                    "stage",
+                    f"stage is {step.stage}, but the latest stage it relies on is {expected - 1}",
+                    f"set it to {expected}",
+                )
+            )
         if n > 1 and step.stage < s.steps[n - 2].stage:
             out.append(
-                _at(
+                at(
                     "stages_consistent",
                     n,
                     step,
@@ -207,21 +201,115 @@ def stages_consistent(s: Subject) -> list[Finding]:
     return out
 
 
-def totals_match(s: Subject) -> list[Finding]:
+def _target_skills(g: SkillGraph, profile: LearnerProfile) -> set[str]:
+    t = profile.targets
+    skills = set(t.skills)
+    occ = g.occupations.get(t.occupation) if t.occupation else None
+    if occ is not None:
+        skills.update(occ.essential_skills + (occ.optional_skills if t.include_optional_skills else ()))
+    return skills
+
+
+def display_matches_catalogue(s: Subject) -> list[Finding]:
+    """Every field a person reads on a step is the catalogue's: name, provider, kind, hours, cost, currency, url."""
     out = []
     for n, step in s.known():
         cred = s.g.credentials[step.credential_id]
-        if abs(step.hours - float(cred.hours or 0.0)) > TOLERANCE or abs(step.cost - cred.cost) > TOLERANCE:
+        expected: dict[str, object] = {
+            "name": cred.name,
+            "provider": cred.provider,
+            "kind": cred.kind.value,
+            "hours": float(cred.hours or 0.0),
+            "cost": float(cred.cost),
+            "currency": cred.currency,
+            "url": cred.url,
+        }
+        for field, value in expected.items():
+            shown = getattr(step, field)
+            same = (
+                abs(shown - value) <= TOLERANCE
+                if isinstance(value, float) and isinstance(shown, float)
+                else shown == value
+            )
+            if not same:
+                out.append(
+                    at(
+                        "display_matches_catalogue",
+                        n,
+                        step,
+                        field,
+                        f"{field} is {shown!r} but the catalogue says {value!r}",
+                        f"copy {field} from the catalogue: {value!r}",
+                    )
+                )
+    return out
+
+
+def teaches_what_is_needed(s: Subject) -> list[Finding]:
+    """A step's ``teaches`` lists, in catalogue order, the skills it teaches that are targets or relied on."""
+    needed = _target_skills(s.g, s.profile) | {
+        c.requirement for step in s.steps for c in step.requirements_met_by if c.kind == Kind.skill
+    }
+    out = []
+    for n, step in s.known():
+        taught = s.g.credentials[step.credential_id].taught_skill_ids
+        expected = tuple(x for x in dict.fromkeys(taught) if x in needed)
+        if step.teaches != expected:
             out.append(
-                _at(
-                    "totals_match",
+                at(
+                    "teaches_what_is_needed",
                     n,
                     step,
-                    "hours",
-                    "hours or cost differ from the catalogue",
-                    "copy hours and cost from the catalogue",
+                    "teaches",
+                    f"teaches {list(step.teaches)} but of what the pathway needs it teaches {list(expected)}",
+                    f"set teaches to {list(expected)}",
                 )
             )
+    return out
+
+
+def schedule_matches(s: Subject) -> list[Finding]:
+    """Weeks follow from the steps in order at ``hours_per_week`` (none without it), and so does ``total_weeks``."""
+    hpw = s.profile.constraints.hours_per_week
+    out = []
+    elapsed = 0.0
+    last = 0
+    for n, step in s.known():
+        start = end = None
+        if hpw:
+            start = int(elapsed // hpw) + 1
+            elapsed += float(s.g.credentials[step.credential_id].hours or 0.0)
+            end = max(start, math.ceil(elapsed / hpw))
+            last = max(last, end)
+        for field, shown, value in (("start_week", step.start_week, start), ("end_week", step.end_week, end)):
+            if shown != value:
+                why = f"at {hpw:g} hours per week" if hpw else "without hours_per_week in the request"
+                out.append(
+                    at(
+                        "schedule_matches",
+                        n,
+                        step,
+                        field,
+                        f"{field} is {shown} but {why} it is {value}",
+                        f"set {field} to {'null' if value is None else value}",
+                    )
+                )
+    if s.pathway is not None:
+        weeks = last if hpw else None
+        if s.pathway.total_weeks != weeks:
+            out.append(
+                Finding(
+                    check="schedule_matches",
+                    pointer="/total_weeks",
+                    message=f"total_weeks is {s.pathway.total_weeks} but the schedule ends in week {weeks}",
+                    fix=f"set total_weeks to {'null' if weeks is None else weeks}",
+                )
+            )
+    return out
+
+
+def totals_match(s: Subject) -> list[Finding]:
+    out = []
     for name, claimed, actual in (("total_hours", s.total_hours, s.hours), ("total_cost", s.total_cost, s.cost)):
         if claimed is not None and abs(claimed - actual) > TOLERANCE:
             out.append(
@@ -230,6 +318,18 @@ def totals_match(s: Subject) -> list[Finding]:
                     pointer=f"/{name}",
                     message=f"{name} is {claimed:g} but the steps add up to {actual:g}",
                     fix=f"set {name} to {actual:g}",
+                )
+            )
+    if s.pathway is not None:
+        currencies = {step.currency for step in s.steps}
+        currency = currencies.pop() if len(currencies) == 1 else "USD"
+        if s.pathway.currency != currency:
+            out.append(
+                Finding(
+                    check="totals_match",
+                    pointer="/currency",
+                    message=f"currency is {s.pathway.currency} but the steps are priced in {currency}",
+                    fix=f"set currency to {currency}",
                 )
             )
     return out
@@ -259,55 +359,79 @@ def within_budget(s: Subject) -> list[Finding]:
     return out
 
 
-def coverage_claims(s: Subject) -> list[Finding] | None:
-    """Covered targets are really reached, and every target is either covered or reported uncovered."""
-    if s.covered is None:
+def alternatives_sound(s: Subject) -> list[Finding] | None:
+    """Each alternative passes every step check, and its totals, objective value, added and removed are true."""
+    if s.pathway is None:
         return None
-    reached = s.before[-1]
-    out = [
-        Finding(
-            check="coverage_claims",
-            pointer=f"/covered/{i}",
-            message=f"target {t} is claimed covered but no step or held item provides it",
-            fix="add a step that teaches or awards it, or report it uncovered",
-        )
-        for i, t in enumerate(s.covered)
-        if (Kind.skill, t) not in reached and (Kind.credential, t) not in reached
-    ]
-    out += [
-        Finding(
-            check="coverage_claims",
-            pointer=f"/uncovered/{i}",
-            message=f"target {t} is listed as both covered and uncovered",
-            fix="list it in one of the two",
-        )
-        for i, t in enumerate(s.uncovered)
-        if t in s.covered
-    ]
-    out += [
-        Finding(
-            check="coverage_claims",
-            pointer="/covered",
-            message=f"target {t} is neither covered nor reported uncovered",
-            fix="cover it, or report it uncovered with the reason",
-        )
-        for t in target_ids(s.g, s.profile)
-        if t not in s.covered and t not in s.uncovered
-    ]
+    main = set(s.pathway.credential_ids)
+    objective = s.profile.objective.value
+    reach = len(s.covered or ())
+    out = []
+    for i, alt in enumerate(s.pathway.alternatives):
+        sub = Subject(s.g, s.profile, alt.steps, alt.total_hours, alt.total_cost)
+        found = [f for check in CHECKS for f in (check(sub) or [])]
+        ids = {step.credential_id for step in alt.steps}
+        value = sub.hours if objective == "hours" else sub.cost
+        reached = sub.before[-1]
+        covers = sum((Kind.skill, t) in reached or (Kind.credential, t) in reached for t in target_ids(s.g, s.profile))
+        derived: list[tuple[str, object, object]] = [
+            ("objective_value", alt.objective_value, round(value, 6)),
+            ("added", alt.added, tuple(sorted(ids - main))),
+            ("removed", alt.removed, tuple(sorted(main - ids))),
+        ]
+        for field, shown, expected in derived:
+            same = (
+                abs(shown - expected) <= TOLERANCE
+                if isinstance(shown, float) and isinstance(expected, float)
+                else shown == expected
+            )
+            if not same:
+                found.append(
+                    Finding(
+                        check="alternatives_sound",
+                        pointer=f"/{field}",
+                        message=f"{field} is {shown!r} but the steps give {expected!r}",
+                        fix=f"set {field} to {expected!r}",
+                    )
+                )
+        if covers < reach:
+            found.append(
+                Finding(
+                    check="alternatives_sound",
+                    pointer="/steps",
+                    message=f"reaches {covers} target(s), fewer than the {reach} the plan covers",
+                    fix="drop the alternative, or add steps so it reaches as many targets",
+                )
+            )
+        out += [
+            f.model_copy(
+                update={"pointer": f"/alternatives/{i}{f.pointer}", "message": f"alternative {i + 1}: {f.message}"}
+            )
+            for f in found
+        ]
     return out
 
 
 CHECKS: tuple[Check, ...] = (
+    schema_version_known,
+    request_known,
     credentials_exist,
     no_repeats,
     not_already_held,
     allowed_by_constraints,
     prerequisites_first,
     requirements_met_by_claims,
+    requirements_met_by_complete,
     stages_consistent,
+    display_matches_catalogue,
+    teaches_what_is_needed,
+    schedule_matches,
     totals_match,
     within_budget,
     coverage_claims,
+    uncovered_reasons,
+    quality_consistent,
+    alternatives_sound,
 )
 """Every check, in the order it runs; its function name is its name in ``Verification.checks``."""
 
@@ -321,12 +445,14 @@ def verify_steps(
     total_cost: float | None = None,
     covered: Sequence[str] | None = None,
     uncovered: Sequence[str] = (),
+    pathway: Pathway | None = None,
 ) -> Verification:
     """Check an ordered list of steps against the catalogue and the learner's profile.
 
-    Re-derives everything from the catalogue: it trusts nothing the planner says about itself.
+    Re-derives everything from the catalogue: it trusts nothing the planner says about itself. With
+    ``pathway``, the checks of plan-wide fields (version, quality, uncovered reasons, alternatives) run too.
     """
-    subject = Subject(g, resolve_profile(g, profile), steps, total_hours, total_cost, covered, uncovered)
+    subject = Subject(g, resolve_profile(g, profile), steps, total_hours, total_cost, covered, uncovered, pathway)
     ran: list[str] = []
     findings: list[Finding] = []
     for check in CHECKS:
@@ -343,7 +469,7 @@ def verify_steps(
 
 
 def verify(g: SkillGraph, pathway: Pathway) -> Verification:
-    """Verify a whole Pathway (its request, steps, totals and coverage claims)."""
+    """Verify a whole Pathway: every field a person reads, its request, steps, totals, coverage and quality."""
     return verify_steps(
         g,
         pathway.request,
@@ -352,14 +478,5 @@ def verify(g: SkillGraph, pathway: Pathway) -> Verification:
         total_cost=pathway.total_cost,
         covered=pathway.covered,
         uncovered=[u.target for u in pathway.uncovered],
+        pathway=pathway,
     )
-
-
-def target_ids(g: SkillGraph, profile: LearnerProfile) -> list[str]:
-    """Every target id the profile names, an occupation's skills included (as the profile resolves them)."""
-    t = profile.targets
-    ids = list(t.skills) + list(t.credentials)
-    occ = g.occupations.get(t.occupation) if t.occupation else None
-    if occ is not None:
-        ids += list(occ.essential_skills) + (list(occ.optional_skills) if t.include_optional_skills else [])
-    return ids

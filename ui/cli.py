@@ -18,7 +18,7 @@ from graph.model import Catalogue, Delivery
 from ingest.settings import Settings
 from recommender.gaps import GapReport
 from recommender.gapsformat import TABLES, to_csv, to_markdown, to_text
-from recommender.plan import Pathway
+from recommender.plan import Pathway, read_plan
 from recommender.planners import DEFAULT_PLANNER, planner_names
 from recommender.profile import Constraints, LearnerProfile, Objective, Targets
 from recommender.service import CredpathService
@@ -362,18 +362,14 @@ def verify(plan_file: str, catalogue: tuple[str, ...], store: str | None) -> Non
     """
     with edge():
         try:
-            pathway = Pathway.model_validate_json(Path(plan_file).read_text(encoding="utf-8"))
-        except OSError as exc:
+            text = Path(plan_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
             raise PlanFileError(f"cannot read plan: {exc}", where=plan_file, fix="check the path") from exc
-        except ValidationError as exc:
-            problems = [f"/{'/'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
-            raise PlanFileError(
-                "not a credpath plan", where=plan_file, fix="run `credpath schema plan`", problems=problems
-            ) from None
+        pathway = read_plan(text, where=plan_file)
         service = open_service(catalogue, store, Settings())
         result = service.verify(pathway)
-        for problem in result.problems:
-            click.echo(f"invalid: {problem}")
+        for finding in result.findings:
+            click.echo(f"invalid: {finding.pointer}: {finding.message}\n  fix: {finding.fix}")
         click.echo(
             f"{'valid' if result.valid else 'INVALID'}: {len(result.checks)} checks ({', '.join(result.checks)})"
         )
