@@ -161,6 +161,10 @@ def explanation(
             f"Best plan found within the time limit; no valid plan can have total {unit} below "
             f"{quality.bound:g} (gap {100 * (quality.gap or 0):.1f}%)."
         )
+    else:
+        notes.append(
+            f"Not proven optimal: no lower bound on total {unit} is known, so the gap to the best plan is unknown."
+        )
     if p.already_held:
         held = ", ".join(g.label(t.leaf) for t in p.already_held)
         notes.append(f"Already held: {held}.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import threading
@@ -289,13 +290,18 @@ class PathwayMILP:
         has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
         if not has_solution:
             kind = "infeasible" if status == highspy.HighsModelStatus.kInfeasible else name
-            bound = info.mip_dual_bound if status == highspy.HighsModelStatus.kTimeLimit else None
+            bound = _finite(info.mip_dual_bound) if status == highspy.HighsModelStatus.kTimeLimit else None
             return Solution(None, None, bound, None, kind, False, seconds)
         values = h.getSolution().col_value
         chosen = frozenset(c for c, j in x.items() if values[j] > 0.5)
         covered = frozenset(t for t, j in covered_var.items() if values[j] > 0.5)
         optimal = status == highspy.HighsModelStatus.kOptimal
         value = float(sum(self.p.weight(c) for c in chosen))
-        bound = value if optimal else float(info.mip_dual_bound)
-        gap = 0.0 if optimal else (abs(value - bound) / abs(value) if value else 0.0)
+        bound = value if optimal else _finite(info.mip_dual_bound)
+        gap = 0.0 if optimal else (None if bound is None else abs(value - bound) / abs(value) if value else 0.0)
         return Solution(chosen, value, bound, gap, name, optimal, seconds, covered)
+
+
+def _finite(bound: float) -> float | None:
+    """A solver's bound, or None when it proved none (HiGHS reports that as an infinity)."""
+    return float(bound) if math.isfinite(bound) else None

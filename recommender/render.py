@@ -15,7 +15,12 @@ def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
     """A readable plan: the ordered table, totals, what is not covered and why, and its proof status."""
     lines = ["# Your pathway", ""]
     q = pathway.quality
-    status = "optimal" if pathway.optimal else f"best found, gap {100 * (q.gap or 0):.1f}%"
+    if pathway.optimal:
+        status = "optimal"
+    elif q.gap is None:
+        status = "not proven optimal, gap unknown"
+    else:
+        status = f"best found, within {100 * q.gap:.1f}% of a proven bound"
     lines.append(
         f"**{len(pathway.steps)} step(s)** · **{pathway.total_hours:g} hours** · "
         f"**{_money(pathway.total_cost, pathway.currency)}**"

@@ -232,6 +232,12 @@ class CredpathService:
         an unknown planner name, and PlanVerificationError only if the exact planner itself proposes
         something unsound (a bug): an unverified plan is never returned.
         """
+        if time_limit is not None and not (math.isfinite(time_limit) and time_limit > 0):
+            raise RequestError(
+                f"time limit {time_limit!r} is not a positive number of seconds",
+                field="time_limit",
+                fix="give a time limit such as 20 (seconds), or leave it out for the default",
+            )
         g = self.graph
         p = prepare(g, profile)
         asked = get_planner(planner, self.planner_settings) if isinstance(planner, str) else planner
@@ -251,7 +257,7 @@ class CredpathService:
                 fallback = f"the {asked.name} planner failed ({type(exc).__name__}: {exc})"
                 break
             made += 1
-            draft, dropped = self._assemble(p, proposal, asked.name)
+            draft, dropped = self._assemble(p, proposal, asked.name, wanted=alternatives)
             check = verify(g, draft)
             if check.valid:
                 return self._deliver(p, draft, check, dropped, rounds=made)
@@ -265,7 +271,7 @@ class CredpathService:
             fallback = f"the {asked.name} planner's plan failed verification after {made} round(s) ({shown})"
         stand_in = ExactPlanner()
         proposal = stand_in.propose(p, alternatives=alternatives, time_limit=limit)
-        draft, dropped = self._assemble(p, proposal, stand_in.name)
+        draft, dropped = self._assemble(p, proposal, stand_in.name, wanted=alternatives)
         check = verify(g, draft)
         if not check.valid:
             raise PlanVerificationError("the exact planner proposed an unsound plan", problems=check.problems)
@@ -273,8 +279,10 @@ class CredpathService:
         note = f"{reason[0].upper()}{reason[1:]}; this is the exact planner's plan instead."
         return self._deliver(p, draft, check, (note, *dropped), rounds=made, fallback=reason)
 
-    def _assemble(self, p: PlanProblem, proposal: Proposal, planner: str) -> tuple[Pathway, tuple[str, ...]]:
-        """A draft Pathway from a proposal, and notes on alternatives dropped for failing verification."""
+    def _assemble(
+        self, p: PlanProblem, proposal: Proposal, planner: str, *, wanted: int = 0
+    ) -> tuple[Pathway, tuple[str, ...]]:
+        """A draft Pathway from a proposal, and notes on alternatives fewer than ``wanted`` or dropped."""
         g = self.graph
         steps = build_steps(p, proposal.chosen, proposal.order)
         uncovered = tuple(p.uncovered) + proposal.uncovered
@@ -310,6 +318,9 @@ class CredpathService:
                     verification=check,
                 )
             )
+        proposed = len(proposal.alternatives)
+        if proposed < wanted:
+            dropped.insert(0, _fewer_alternatives(wanted, proposed, planner))
         currencies = {s.currency for s in steps}
         labels = {s.credential_id: s.name for s in steps}
         reasons = tuple(f"{labels.get(c, c)}: {why}" for c, why in proposal.rationale.items())
@@ -362,3 +373,16 @@ class CredpathService:
 
     def markdown(self, pathway: Pathway) -> str:
         return to_markdown(pathway, self.graph)
+
+
+def _fewer_alternatives(wanted: int, proposed: int, planner: str) -> str:
+    """The note for a plan with fewer alternatives than asked for."""
+    if proposed == 0 and planner != ExactPlanner.name:
+        return (
+            f"{wanted} alternative plan(s) were asked for, but the {planner} planner makes a single plan; "
+            "the exact planner lists alternatives."
+        )
+    return (
+        f"{wanted} alternative plan(s) were asked for; the {planner} planner found {proposed} other distinct "
+        "plan(s) within the time limit."
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -20,7 +21,14 @@ from recommender.gaps import GapReport
 from recommender.gapsformat import TABLES, to_csv, to_markdown, to_text
 from recommender.plan import Pathway, read_plan
 from recommender.planners import DEFAULT_PLANNER, planner_names
-from recommender.profile import Constraints, LearnerProfile, Objective, Targets
+from recommender.profile import (
+    MAX_HOURS_PER_WEEK,
+    MIN_HOURS_PER_WEEK,
+    Constraints,
+    LearnerProfile,
+    Objective,
+    Targets,
+)
 from recommender.service import CredpathService
 from ui.settings import ServerSettings
 
@@ -50,6 +58,7 @@ FLAGS: dict[str, str] = {
     "area": "--area",
     "provider": "--provider",
     "table": "--table",
+    "time_limit": "--time-limit",
 }
 """LearnerProfile field path (or gap-report parameter) -> the option that sets it: how errors about a field name
 it on the command line."""
@@ -70,8 +79,40 @@ def edge() -> Iterator[None]:
     except CredpathError as exc:
         fail(exc.render(FLAGS), EXIT_BAD_INPUT)
     except ValidationError as exc:
-        details = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        details = "; ".join(_field(e["loc"]) + f": {e['msg']}" for e in exc.errors())
         fail(f"invalid request: {details}\nFix: check the option values (see --help)", EXIT_BAD_INPUT)
+
+
+def _field(loc: tuple[int | str, ...]) -> str:
+    """A validation error's location in the CLI's words: the flag that sets the field, if one does."""
+    path = ".".join(str(p) for p in loc)
+    for field, flag in FLAGS.items():
+        if path == field or path.endswith(f".{field}") or field.endswith(f".{path}"):
+            return flag
+    return path
+
+
+class FiniteFloat(click.ParamType[float, Any]):
+    """A finite number within optional bounds: click's FloatRange lets NaN through (every comparison is false)."""
+
+    name = "number"
+
+    def __init__(self, low: float | None = None, high: float | None = None) -> None:
+        self.low = low
+        self.high = high
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        if (self.low is not None and number < self.low) or (self.high is not None and number > self.high):
+            low = f"{self.low:g}" if self.low is not None else "-inf"
+            high = f"{self.high:g}" if self.high is not None else "inf"
+            self.fail(f"{value} is not in the range {low} to {high}", param, ctx)
+        return number
 
 
 def open_service(catalogue: tuple[str, ...], store: str | None, settings: Settings) -> CredpathService:
@@ -125,9 +166,14 @@ def main() -> None:
 @click.option("--occupation", "-o", metavar="ID", help="Target an occupation's essential skills.")
 @click.option("--include-optional", is_flag=True, help="With --occupation, also target its optional skills.")
 @click.option("--have", multiple=True, metavar="ID", help="A credential or skill you hold (repeatable).")
-@click.option("--max-hours", type=float, metavar="N", help="Total learning hours may not exceed N.")
-@click.option("--max-cost", type=float, metavar="N", help="Total cost may not exceed N.")
-@click.option("--hours-per-week", type=float, metavar="N", help="Hours you can study per week (for the schedule).")
+@click.option("--max-hours", type=FiniteFloat(0), metavar="N", help="Total learning hours may not exceed N.")
+@click.option("--max-cost", type=FiniteFloat(0), metavar="N", help="Total cost may not exceed N.")
+@click.option(
+    "--hours-per-week",
+    type=FiniteFloat(MIN_HOURS_PER_WEEK, MAX_HOURS_PER_WEEK),
+    metavar="N",
+    help=f"Hours you can study per week, {MIN_HOURS_PER_WEEK:g} to {MAX_HOURS_PER_WEEK:g} (for the schedule).",
+)
 @click.option("--exclude-provider", multiple=True, metavar="NAME", help="Never use this provider (repeatable).")
 @click.option(
     "--delivery",
@@ -147,7 +193,10 @@ def main() -> None:
     help="Which planner proposes the plan; every plan is verified, and an unsound one is replaced by the exact plan.",
 )
 @click.option(
-    "--time-limit", type=click.FloatRange(min=0.1), metavar="SECONDS", help="Search time for the exact planner."
+    "--time-limit",
+    type=FiniteFloat(0.1),
+    metavar="SECONDS",
+    help="Search time for the exact planner (at least 0.1 seconds).",
 )
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True)
 @pictures_option

@@ -186,7 +186,7 @@ def test_unknown_held_item_names_the_field_and_a_fix(service: CredpathService, l
 @pytest.mark.parametrize(
     ("values", "field", "phrase"),
     [
-        ({"hours_per_week": "0"}, "hours_per_week", "greater than 0"),
+        ({"hours_per_week": "0"}, "hours_per_week", "greater than or equal to 0.5"),
         ({"max_hours": "lots"}, "max_hours", "'lots' is not a number"),
         ({"max_hours": "1,000"}, "max_hours", "'1,000' is not a number"),
         ({"max_cost": "nan"}, "max_cost", "'nan' is not a number"),
