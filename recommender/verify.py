@@ -366,6 +366,8 @@ def alternatives_sound(s: Subject) -> list[Finding] | None:
     main = set(s.pathway.credential_ids)
     objective = s.profile.objective.value
     reach = len(s.covered or ())
+    best = s.pathway.quality.value if s.pathway.optimal else None
+    seen = [frozenset(main)]
     out = []
     for i, alt in enumerate(s.pathway.alternatives):
         sub = Subject(s.g, s.profile, alt.steps, alt.total_hours, alt.total_cost)
@@ -394,6 +396,25 @@ def alternatives_sound(s: Subject) -> list[Finding] | None:
                         fix=f"set {field} to {expected!r}",
                     )
                 )
+        if frozenset(ids) in seen:
+            found.append(
+                Finding(
+                    check="alternatives_sound",
+                    pointer="/steps",
+                    message="takes the same credentials as the plan or an earlier alternative",
+                    fix="drop the repeated alternative",
+                )
+            )
+        seen.append(frozenset(ids))
+        if best is not None and value < best - TOLERANCE * max(1.0, abs(best)):
+            found.append(
+                Finding(
+                    check="alternatives_sound",
+                    pointer="/objective_value",
+                    message=f"total {objective} {value:g} beats the optimal {best:g} of the plan",
+                    fix="drop the alternative, or do not claim the plan optimal",
+                )
+            )
         if covers < reach:
             found.append(
                 Finding(

@@ -36,9 +36,14 @@ def greedy_proposal(
     seconds: float | None = None,
     started: float | None = None,
 ) -> Proposal:
-    """The greedy selection within budget, with its quality: never optimal, gap only against a known bound."""
+    """The greedy selection within budget, with its quality: never optimal, gap only against a known bound.
+
+    A bound above the greedy value bounds another problem (the greedy plan reaches fewer targets), so it is dropped.
+    """
     chosen, left = greedy_within_budget(p)
     value = sum(p.weight(c) for c in chosen)
+    if bound is not None and bound > value:
+        bound = None
     if seconds is None:
         seconds = time.perf_counter() - (started or time.perf_counter())
     q = Quality(
