@@ -3,11 +3,17 @@
 Each check is a small named function of a ``Subject`` (the catalogue, the learner's resolved profile and the
 plan's claims) returning its findings, or None when it does not apply (and so did not run). ``CHECKS`` lists
 them in the order they run: adding a check is writing one function and naming it there.
+
+The checks of order and prerequisites live here; those of what a person reads on a step in
+``step_checks``, those of plan-wide fields (version, request, targets, quality) in ``plan_checks``, and the
+``Subject`` in ``subject``. A check of a plan-wide field reads ``s.pathway`` and returns None without it
+(an alternative is checked as a Subject of its own, without ``pathway``). Nothing a plan says is trusted:
+every field is re-derived from the catalogue and the plan's request, and a field that is derived from
+others (weeks, stages, teaches, totals, quality, alternatives' differences) must equal its derivation.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from graph.conditions import describe, is_met, witness
@@ -24,6 +30,7 @@ from recommender.plan_checks import (
 )
 from recommender.problem import allowed_credentials, resolve_profile
 from recommender.profile import LearnerProfile
+from recommender.step_checks import display_matches_catalogue, schedule_matches, teaches_what_is_needed
 from recommender.subject import TOLERANCE, Check, Subject, at
 
 __all__ = ["CHECKS", "Check", "Subject", "target_ids", "verify", "verify_steps"]
@@ -183,7 +190,7 @@ def stages_consistent(s: Subject) -> list[Finding]:
                     n,
                     step,
                     "stage",
-                    f"stage is {step.stage}, but the latest stage it relies on is {expected - 1}",
+                    f"stage is {step.stage}, but by the steps its requirements_met_by relies on it is {expected}",
                     f"set it to {expected}",
                 )
             )
@@ -196,113 +203,6 @@ def stages_consistent(s: Subject) -> list[Finding]:
                     "stage",
                     f"stage {step.stage} comes after stage {s.steps[n - 2].stage}",
                     "order the steps by stage",
-                )
-            )
-    return out
-
-
-def _target_skills(g: SkillGraph, profile: LearnerProfile) -> set[str]:
-    t = profile.targets
-    skills = set(t.skills)
-    occ = g.occupations.get(t.occupation) if t.occupation else None
-    if occ is not None:
-        skills.update(occ.essential_skills + (occ.optional_skills if t.include_optional_skills else ()))
-    return skills
-
-
-def display_matches_catalogue(s: Subject) -> list[Finding]:
-    """Every field a person reads on a step is the catalogue's: name, provider, kind, hours, cost, currency, url."""
-    out = []
-    for n, step in s.known():
-        cred = s.g.credentials[step.credential_id]
-        expected: dict[str, object] = {
-            "name": cred.name,
-            "provider": cred.provider,
-            "kind": cred.kind.value,
-            "hours": float(cred.hours or 0.0),
-            "cost": float(cred.cost),
-            "currency": cred.currency,
-            "url": cred.url,
-        }
-        for field, value in expected.items():
-            shown = getattr(step, field)
-            same = (
-                abs(shown - value) <= TOLERANCE
-                if isinstance(value, float) and isinstance(shown, float)
-                else shown == value
-            )
-            if not same:
-                out.append(
-                    at(
-                        "display_matches_catalogue",
-                        n,
-                        step,
-                        field,
-                        f"{field} is {shown!r} but the catalogue says {value!r}",
-                        f"copy {field} from the catalogue: {value!r}",
-                    )
-                )
-    return out
-
-
-def teaches_what_is_needed(s: Subject) -> list[Finding]:
-    """A step's ``teaches`` lists, in catalogue order, the skills it teaches that are targets or relied on."""
-    needed = _target_skills(s.g, s.profile) | {
-        c.requirement for step in s.steps for c in step.requirements_met_by if c.kind == Kind.skill
-    }
-    out = []
-    for n, step in s.known():
-        taught = s.g.credentials[step.credential_id].taught_skill_ids
-        expected = tuple(x for x in dict.fromkeys(taught) if x in needed)
-        if step.teaches != expected:
-            out.append(
-                at(
-                    "teaches_what_is_needed",
-                    n,
-                    step,
-                    "teaches",
-                    f"teaches {list(step.teaches)} but of what the pathway needs it teaches {list(expected)}",
-                    f"set teaches to {list(expected)}",
-                )
-            )
-    return out
-
-
-def schedule_matches(s: Subject) -> list[Finding]:
-    """Weeks follow from the steps in order at ``hours_per_week`` (none without it), and so does ``total_weeks``."""
-    hpw = s.profile.constraints.hours_per_week
-    out = []
-    elapsed = 0.0
-    last = 0
-    for n, step in s.known():
-        start = end = None
-        if hpw:
-            start = int(elapsed // hpw) + 1
-            elapsed += float(s.g.credentials[step.credential_id].hours or 0.0)
-            end = max(start, math.ceil(elapsed / hpw))
-            last = max(last, end)
-        for field, shown, value in (("start_week", step.start_week, start), ("end_week", step.end_week, end)):
-            if shown != value:
-                why = f"at {hpw:g} hours per week" if hpw else "without hours_per_week in the request"
-                out.append(
-                    at(
-                        "schedule_matches",
-                        n,
-                        step,
-                        field,
-                        f"{field} is {shown} but {why} it is {value}",
-                        f"set {field} to {'null' if value is None else value}",
-                    )
-                )
-    if s.pathway is not None:
-        weeks = last if hpw else None
-        if s.pathway.total_weeks != weeks:
-            out.append(
-                Finding(
-                    check="schedule_matches",
-                    pointer="/total_weeks",
-                    message=f"total_weeks is {s.pathway.total_weeks} but the schedule ends in week {weeks}",
-                    fix=f"set total_weeks to {'null' if weeks is None else weeks}",
                 )
             )
     return out

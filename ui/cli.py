@@ -407,7 +407,9 @@ def schema(what: str) -> None:
 def verify(plan_file: str, catalogue: tuple[str, ...], store: str | None) -> None:
     """Verify a plan JSON (from any planner, or edited by hand) against a catalogue.
 
-    Exit codes: 0 valid, 1 invalid, 2 unreadable input.
+    Every field a person reads is checked against the catalogue and the plan's own request; each problem
+    is printed with its JSON pointer and fix. Exit codes: 0 valid, 1 invalid, 2 unreadable input (not
+    JSON, not a plan, a schema_version this credpath does not read, a number that is text, NaN or infinite).
     """
     with edge():
         try:
