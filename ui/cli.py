@@ -102,16 +102,18 @@ class FiniteFloat(click.ParamType[float, Any]):
         self.high = high
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        if self.low is not None and self.high is not None:
+            wanted = f"a number from {self.low:g} to {self.high:g}"
+        else:
+            wanted = f"a number of at least {self.low:g}" if self.low is not None else "a number"
         try:
             number = float(value)
         except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a number", param, ctx)
+            self.fail(f"{value!r} is not a number; fix: give {wanted}", param, ctx)
         if not math.isfinite(number):
-            self.fail(f"{value!r} is not a finite number", param, ctx)
+            self.fail(f"{value!r} is not a finite number; fix: give {wanted}", param, ctx)
         if (self.low is not None and number < self.low) or (self.high is not None and number > self.high):
-            low = f"{self.low:g}" if self.low is not None else "-inf"
-            high = f"{self.high:g}" if self.high is not None else "inf"
-            self.fail(f"{value} is not in the range {low} to {high}", param, ctx)
+            self.fail(f"{value} is out of range; fix: give {wanted}", param, ctx)
         return number
 
 

@@ -75,7 +75,7 @@ def test_plan_then_verify_round_trip(tmp_path: Path) -> None:
         (("--occupation", "data analist"), "did you mean 'data analyst'"),
         (("--target-skill", "nope"), "unknown skill 'nope'"),
         ((), "no target given"),
-        (("--occupation", "data analyst", "--max-hours", "-3"), "max_hours"),
+        (("--occupation", "data analyst", "--max-hours", "-3"), "--max-hours"),
         (("--occupation", "data analyst", "--have", "ghost"), "--have"),
     ],
 )

@@ -17,14 +17,14 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "ingest" / "data" / "example_cat
 @pytest.mark.parametrize(
     ("option", "value", "says"),
     [
-        ("--hours-per-week", "1e-300", "not in the range 0.5 to 168"),
-        ("--hours-per-week", "500", "not in the range 0.5 to 168"),
-        ("--hours-per-week", "nan", "not a finite number"),
+        ("--hours-per-week", "1e-300", "out of range; fix: give a number from 0.5 to 168"),
+        ("--hours-per-week", "500", "out of range; fix: give a number from 0.5 to 168"),
+        ("--hours-per-week", "nan", "not a finite number; fix: give a number from 0.5 to 168"),
         ("--time-limit", "nan", "not a finite number"),
         ("--time-limit", "inf", "not a finite number"),
-        ("--time-limit", "0", "not in the range 0.1"),
+        ("--time-limit", "0", "fix: give a number of at least 0.1"),
         ("--max-hours", "nan", "not a finite number"),
-        ("--max-cost", "-5", "not in the range 0"),
+        ("--max-cost", "-5", "fix: give a number of at least 0"),
     ],
 )
 def test_a_bad_number_is_refused_naming_the_option(option: str, value: str, says: str) -> None:
