@@ -112,3 +112,23 @@ def test_checks_list_only_what_ran(service: CredpathService, plan: Pathway) -> N
     assert full.checks == tuple(c.__name__ for c in CHECKS)
     steps_only = verify_steps(service.graph, plan.request, plan.steps)
     assert "coverage_claims" not in steps_only.checks and "prerequisites_first" in steps_only.checks
+
+
+def test_a_new_check_is_one_function_in_checks(
+    service: CredpathService, plan: Pathway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recommender import verify as verifier
+    from recommender.plan import Finding
+    from recommender.subject import Subject
+
+    def no_free_steps(s: Subject) -> list[Finding]:
+        return [
+            Finding(check="no_free_steps", pointer=f"/steps/{n - 1}/cost", message="free", fix="pay", step=n)
+            for n, step in s.known()
+            if step.cost == 0
+        ]
+
+    monkeypatch.setattr(verifier, "CHECKS", (*verifier.CHECKS, no_free_steps))
+    result = service.verify(plan)
+    assert result.checks[-1] == "no_free_steps"
+    assert result.valid == all(step.cost for step in plan.steps)
