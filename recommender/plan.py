@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
@@ -230,3 +231,19 @@ def read_plan(text: str, *, where: str) -> Pathway:
             problems=problems,
         )
     return pathway
+
+
+def load_plan(path: Path, *, max_bytes: int) -> Pathway:
+    """:func:`read_plan` for a file, refusing one larger than ``max_bytes`` before reading it."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise PlanFileError(
+                f"the plan file is {size / 2**20:.1f} MiB, more than the {max_bytes / 2**20:g} MiB limit",
+                where=str(path),
+                fix="a credpath plan is a few hundred KiB at most; check the file, or raise CREDPATH_MAX_DOCUMENT_MB",
+            )
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanFileError(f"cannot read plan: {exc}", where=str(path), fix="check the path") from exc
+    return read_plan(text, where=str(path))

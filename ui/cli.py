@@ -14,12 +14,12 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from graph.errors import CredpathError, InfeasiblePlanError, PlanFileError, RequestError
+from graph.errors import CredpathError, InfeasiblePlanError, RequestError
 from graph.model import Catalogue, Delivery
 from ingest.settings import Settings
 from recommender.gaps import GapReport
 from recommender.gapsformat import TABLES, to_csv, to_markdown, to_text
-from recommender.plan import Pathway, read_plan
+from recommender.plan import Pathway, load_plan
 from recommender.planners import DEFAULT_PLANNER, planner_names
 from recommender.profile import (
     MAX_HOURS_PER_WEEK,
@@ -414,11 +414,7 @@ def verify(plan_file: str, catalogue: tuple[str, ...], store: str | None) -> Non
     JSON, not a plan, a schema_version this credpath does not read, a number that is text, NaN or infinite).
     """
     with edge():
-        try:
-            text = Path(plan_file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise PlanFileError(f"cannot read plan: {exc}", where=plan_file, fix="check the path") from exc
-        pathway = read_plan(text, where=plan_file)
+        pathway = load_plan(Path(plan_file), max_bytes=int(Settings().max_document_mb * 2**20))
         service = open_service(catalogue, store, Settings())
         result = service.verify(pathway)
         for finding in result.findings:
