@@ -1,18 +1,28 @@
-"""Render a Pathway for people: Markdown for the CLI, the web app and exports."""
+"""Render a Pathway for people: Markdown for the CLI, the web app and exports, every catalogue text escaped."""
 
 from __future__ import annotations
 
 from graph.model import Kind
 from graph.skillgraph import SkillGraph
+from recommender.escape import markdown_link, markdown_text
 from recommender.plan import Pathway
 
 
 def _money(value: float, currency: str) -> str:
-    return f"{value:,.2f} {currency}" if value else "free"
+    return f"{value:,.2f} {markdown_text(currency)}" if value else "free"
+
+
+def _label(g: SkillGraph, kind: Kind, ident: str) -> str:
+    """An item's label as Markdown text: catalogue text never becomes markup."""
+    return markdown_text(g.label((kind, ident)))
 
 
 def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
-    """A readable plan: the ordered table, totals, what is not covered and why, and its proof status."""
+    """A readable plan: the ordered table, totals, what is not covered and why, and its proof status.
+
+    Every text from the catalogue, the plan or a planner goes through ``recommender.escape``; links come
+    only from a step's ``url`` and only for http(s) URLs.
+    """
     lines = ["# Your pathway", ""]
     q = pathway.quality
     if pathway.optimal:
@@ -25,7 +35,7 @@ def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
         f"**{len(pathway.steps)} step(s)** · **{pathway.total_hours:g} hours** · "
         f"**{_money(pathway.total_cost, pathway.currency)}**"
         + (f" · **{pathway.total_weeks} week(s)**" if pathway.total_weeks else "")
-        + f" · minimising {q.objective} ({status}) · planner: {pathway.planner}"
+        + f" · minimising {q.objective} ({status}) · planner: {markdown_text(pathway.planner)}"
     )
     lines.append("")
     if pathway.steps:
@@ -42,20 +52,20 @@ def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
                 if m.kind == Kind.credential and m.source == "step":
                     needed_by.setdefault(m.requirement, []).append(later.index)
         for s in pathway.steps:
-            teaches = ", ".join(g.label((Kind.skill, x)) for x in s.teaches)
+            teaches = ", ".join(_label(g, Kind.skill, x) for x in s.teaches)
             if not teaches:
                 steps_needing = ", ".join(str(i) for i in needed_by.get(s.credential_id, []))
                 teaches = f"required by step {steps_needing}" if steps_needing else "—"
             met = (
                 "; ".join(
-                    f"{g.label((m.kind, m.requirement))} ({'held' if m.source == 'held' else f'step {m.step}'})"
+                    f"{_label(g, m.kind, m.requirement)} ({'held' if m.source == 'held' else f'step {m.step}'})"
                     for m in s.requirements_met_by
                 )
                 or "—"
             )
-            name = f"[{s.name}]({s.url})" if s.url else s.name
+            name, provider = markdown_link(s.name, s.url), markdown_text(s.provider)
             row = (
-                f"| {s.index} | {s.stage} | {name} | {s.provider} | {s.hours:g} | "
+                f"| {s.index} | {s.stage} | {name} | {provider} | {s.hours:g} | "
                 f"{_money(s.cost, s.currency)} | {teaches} | {met} |"
             )
             if weeks:
@@ -67,16 +77,14 @@ def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
     if pathway.covered:
         lines.append(
             "**Covered:** "
-            + ", ".join(
-                g.label((Kind.skill, c)) if c in g.skills else g.label((Kind.credential, c)) for c in pathway.covered
-            )
+            + ", ".join(_label(g, Kind.skill if c in g.skills else Kind.credential, c) for c in pathway.covered)
         )
         lines.append("")
     if pathway.uncovered:
         lines.append("## Not covered")
         lines.append("")
         for u in pathway.uncovered:
-            lines.append(f"- **{g.label((u.kind, u.target))}** ({u.reason.value}): {u.detail}")
+            lines.append(f"- **{_label(g, u.kind, u.target)}** ({u.reason.value}): {markdown_text(u.detail)}")
         lines.append("")
     if pathway.alternatives:
         lines.append("## Alternatives")
@@ -84,9 +92,9 @@ def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
         for i, a in enumerate(pathway.alternatives, start=1):
             diff = []
             if a.added:
-                diff.append("adds " + ", ".join(g.label((Kind.credential, c)) for c in a.added))
+                diff.append("adds " + ", ".join(_label(g, Kind.credential, c) for c in a.added))
             if a.removed:
-                diff.append("drops " + ", ".join(g.label((Kind.credential, c)) for c in a.removed))
+                diff.append("drops " + ", ".join(_label(g, Kind.credential, c) for c in a.removed))
             lines.append(
                 f"{i}. {len(a.steps)} step(s), {a.total_hours:g} hours, {_money(a.total_cost, pathway.currency)}: "
                 + "; ".join(diff)
@@ -94,12 +102,12 @@ def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
         lines.append("")
     lines.append("## Why this plan")
     lines.append("")
-    lines += [f"- {n}" for n in (*pathway.explanation, *pathway.notes)]
+    lines += [f"- {markdown_text(n)}" for n in (*pathway.explanation, *pathway.notes)]
     v = pathway.verification
     lines.append(
         f"- Verified: {len(v.checks)} checks passed (every credential exists, every prerequisite comes first, "
         "every constraint holds)."
         if v.valid
-        else f"- Verification FAILED: {'; '.join(v.problems)}"
+        else f"- Verification FAILED: {'; '.join(markdown_text(p) for p in v.problems)}"
     )
     return "\n".join(lines) + "\n"

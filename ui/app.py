@@ -12,6 +12,7 @@ import gradio as gr
 
 from recommender.service import CredpathService
 from ui import learner, provider
+from ui.markup import data_markdown
 
 TITLE = "credpath"
 
@@ -31,7 +32,7 @@ CSS = """
 #learner-output td, #learner-output th {
   vertical-align: top;
   word-break: normal;
-  overflow-wrap: break-word;
+  overflow-wrap: anywhere;
 }
 /* Steps table: keep step number, stage, hours, cost and weeks on one line. */
 #learner-output tr > :is(:nth-child(1), :nth-child(2), :nth-child(5), :nth-child(6), :nth-child(9)) {
@@ -57,7 +58,7 @@ def build_app(service: CredpathService) -> gr.Blocks:
             "# credpath\nPlan a provably valid micro-credential pathway from what you hold to what you want.",
             elem_id="credpath-title",
         )
-        gr.Markdown(learner.catalogue_summary(service), elem_id="catalogue-summary")
+        data_markdown(learner.catalogue_summary(service), elem_id="catalogue-summary")
         with gr.Tab("Learner", id="learner"):
             learner.render(service)
         with gr.Tab("Provider", id="provider"):

@@ -7,7 +7,6 @@ lays the page out inside an open ``gradio.Blocks`` context and wires the handler
 from __future__ import annotations
 
 import hashlib
-import html
 import logging
 import math
 import os
@@ -26,10 +25,12 @@ from pydantic import ValidationError
 
 from graph.errors import CredpathError, RequestError
 from graph.model import Delivery
+from recommender.escape import html_text, markdown_text
 from recommender.plan import Pathway
 from recommender.profile import Constraints, LearnerProfile, Objective, Targets
 from recommender.service import CredpathService
 from ui import pictures
+from ui.markup import data_markdown
 
 log = logging.getLogger(__name__)
 
@@ -125,15 +126,15 @@ def provider_choices(service: CredpathService) -> list[str]:
 
 
 def catalogue_summary(service: CredpathService) -> str:
-    """One Markdown line: which catalogue this is, how big, and where it came from."""
+    """One Markdown line: which catalogue this is, how big, and where it came from (all of it escaped)."""
     g = service.graph
-    name = service.catalogue.name or "Catalogue"
+    name = markdown_text(service.catalogue.name) or "Catalogue"
     line = (
         f"**{name}**: {len(g.credentials):,} credentials · {len(g.skills):,} skills · "
         f"{len(g.occupations):,} occupations"
     )
     if service.source:
-        line += f" · source: `{service.source}`"
+        line += f" · source: {markdown_text(service.source)}"
     if service.skipped:
         line += f" · {len(service.skipped):,} entries skipped while loading"
     return line
@@ -287,12 +288,12 @@ def validation_message(exc: ValidationError) -> str:
 
 
 def error_markdown(message: str) -> str:
-    """An error as a visible alert block. The text is escaped: ids and file names must not render as Markdown."""
+    """An error as a visible alert block, one HTML block with no blank line in it, so Markdown never starts
+    inside it. The text is escaped: ids, names and file names must not render as markup."""
     what, _, fix = message.partition("\nFix: ")
-    body = "<br>".join(html.escape(line, quote=False) for line in what.splitlines())
-    fix_html = (
-        f'<p class="credpath-fix"><strong>How to fix it:</strong> {html.escape(fix, quote=False)}</p>' if fix else ""
-    )
+    body = "<br>".join(html_text(line) for line in what.splitlines())
+    fix_body = "<br>".join(html_text(line) for line in fix.splitlines())
+    fix_html = f'<p class="credpath-fix"><strong>How to fix it:</strong> {fix_body}</p>' if fix else ""
     return f'<div class="credpath-error" role="alert"><p><strong>Could not plan.</strong> {body}</p>{fix_html}</div>'
 
 
@@ -388,7 +389,7 @@ def render(service: CredpathService) -> None:
                 )
                 alternatives = gr.Slider(0, MAX_ALTERNATIVES, value=0, step=1, label=LABELS["alternatives"])
     plan_button = gr.Button("Plan my pathway", variant="primary", elem_id="learner-plan")
-    output = gr.Markdown(
+    output = data_markdown(
         "Choose a target occupation, skills or credentials, then press **Plan my pathway**.",
         elem_id="learner-output",
     )

@@ -260,7 +260,7 @@ def test_labels_become_unique(pairs: dict[str, str]) -> None:
 def test_summary_names_size_and_source(service: CredpathService) -> None:
     line = catalogue_summary(service)
     assert line.startswith("**credpath example catalogue**: 34 credentials · 40 skills · 4 occupations")
-    assert "example_catalogue.yaml" in line
+    assert "example\\_catalogue.yaml" in line
 
 
 # -- the app -------------------------------------------------------------------------------------------------
