@@ -32,8 +32,10 @@ CSS = """
 #learner-output td, #learner-output th {
   vertical-align: top;
   word-break: normal;
-  overflow-wrap: anywhere;
+  overflow-wrap: break-word;
 }
+/* A name with no break in it (catalogue text can be thousands of characters) wraps inside its cell. */
+#learner-output td { overflow-wrap: anywhere; }
 /* Steps table: keep step number, stage, hours, cost and weeks on one line. */
 #learner-output tr > :is(:nth-child(1), :nth-child(2), :nth-child(5), :nth-child(6), :nth-child(9)) {
   white-space: nowrap;

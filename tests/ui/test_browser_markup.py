@@ -1,0 +1,122 @@
+"""Hostile catalogue text in a real browser: the plan shows it as text, creates no element and fetches nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from recommender.escape import safe_url
+from recommender.service import CredpathService
+from tests.markup import LONG_NAME, markup_catalogue
+from tests.ui.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port
+from ui.app import build_app, launch_options
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed (make browser installs it)"),
+]
+
+BUILT_TAGS = {"DIV", "SPAN", "H1", "H2", "P", "STRONG", "TABLE", "THEAD", "TBODY", "TR", "TH", "TD", "UL", "LI", "A"}
+"""The elements the plan's own Markdown makes (Gradio wraps it in DIVs and SPANs); catalogue text makes none."""
+
+OUTPUT_REPORT = """
+(root) => {
+  const elements = Array.from(root.querySelectorAll("*"));
+  return {
+    tags: Array.from(new Set(elements.map((e) => e.tagName))),
+    handlers: elements.flatMap((e) => e.getAttributeNames().filter((a) => a.toLowerCase().startsWith("on"))),
+    links: Array.from(root.querySelectorAll("a")).map((a) => a.getAttribute("href")),
+    sources: elements.filter((e) => e.hasAttribute("src") || e.hasAttribute("srcset")).map((e) => e.outerHTML),
+  };
+}
+"""
+
+PAGE_WIDTH = "() => document.documentElement.scrollWidth"
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def markup_url() -> Iterator[str]:
+    demo = build_app(CredpathService(markup_catalogue()))
+    port = free_port()
+    demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port, quiet=True, **launch_options())
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()
+
+
+def test_hostile_catalogue_text_stays_text_and_nothing_is_fetched(markup_url: str) -> None:
+    from playwright.sync_api import Route, sync_playwright
+
+    requested: list[str] = []
+    dialogs: list[str] = []
+
+    def only_local(route: Route) -> None:
+        if route.request.url.startswith((markup_url, "data:", "blob:")):
+            route.continue_()
+        else:
+            route.abort()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            page.set_default_timeout(60_000)
+            page.on("request", lambda request: requested.append(request.url))
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            page.route("**/*", only_local)
+            page.goto(markup_url, wait_until="networkidle")
+
+            header = page.locator("#catalogue-summary")
+            assert flat(markup_catalogue().name) in header.inner_text()
+            assert header.locator("img, script, code").count() == 0
+
+            box = page.locator("#learner-occupation input[role='combobox']")
+            box.click()
+            box.fill("hostile")
+            page.get_by_role("option", name="<b>hostile</b> | job", exact=True).click()
+            page.locator("#learner-plan").click()
+            output = page.locator("#learner-output")
+            output.locator("table").wait_for()
+            page.wait_for_load_state("networkidle")
+
+            catalogue = markup_catalogue()
+            rows = output.locator("tbody tr")
+            assert rows.count() == len(catalogue.credentials)
+            for row in rows.all():
+                assert row.locator("td").count() == 8
+            names = [c.strip() for c in output.locator("tbody tr td:nth-child(3)").all_inner_texts()]
+            providers = [c.strip() for c in output.locator("tbody tr td:nth-child(4)").all_inner_texts()]
+            credentials = {flat(c.name): c for c in catalogue.credentials}
+            assert sorted(names) == sorted(credentials)
+            assert providers == [flat(credentials[n].provider) for n in names]
+
+            report = output.evaluate(OUTPUT_REPORT)
+            assert set(report["tags"]) <= BUILT_TAGS, report["tags"]
+            assert report["handlers"] == [] and report["sources"] == []
+            urls = {safe_url(c.url) for c in catalogue.credentials} - {None}
+            assert report["links"] and all(link.startswith(("http://", "https://")) for link in report["links"])
+            assert len(report["links"]) == sum(1 for c in catalogue.credentials if safe_url(c.url))
+            assert {link.split("://", 1)[1][:20] for link in report["links"]} <= {
+                str(u).split("://", 1)[1][:20] for u in urls
+            }
+            assert LONG_NAME in output.inner_text()
+            assert page.evaluate(PAGE_WIDTH) <= 1280, "a long name widened the page instead of wrapping"
+
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "credpath-markup.png"), full_page=True)
+        finally:
+            browser.close()
+
+    assert dialogs == [], f"catalogue text ran script: {dialogs}"
+    outside = [url for url in requested if not url.startswith((markup_url, "data:", "blob:"))]
+    assert outside == [], f"the page requested from outside its origin: {outside}"
