@@ -9,7 +9,7 @@ import pytest
 
 from recommender.escape import safe_url
 from recommender.service import CredpathService
-from tests.markup import LONG_NAME, markup_catalogue
+from tests.markup import HOSTILE_TEXT, LONG_NAME, markup_catalogue
 from tests.ui.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port
 from ui.app import build_app, launch_options
 
@@ -79,6 +79,15 @@ def test_hostile_catalogue_text_stays_text_and_nothing_is_fetched(markup_url: st
             header = page.locator("#catalogue-summary")
             assert flat(markup_catalogue().name) in header.inner_text()
             assert header.locator("img, script, code").count() == 0
+
+            held = page.locator("#learner-have input[role='combobox']")
+            held.click()
+            options = page.get_by_role("option")
+            options.first.wait_for()
+            labels = options.all_inner_texts()
+            assert f"{flat(HOSTILE_TEXT[0])} · {flat(HOSTILE_TEXT[-1])} (credential)" in labels
+            assert page.locator("[role='listbox'] :is(img, script, iframe, a, code)").count() == 0
+            page.keyboard.press("Escape")
 
             box = page.locator("#learner-occupation input[role='combobox']")
             box.click()
