@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import html
 import json
 import re
@@ -92,3 +93,23 @@ def test_every_markdown_on_the_page_is_sanitised_and_without_latex() -> None:
     assert len(data) == 2
     for props in data:
         assert {k: props[k] for k in DATA_MARKDOWN} == DATA_MARKDOWN
+
+
+def test_dynamic_markdown_on_the_page_goes_through_data_markdown() -> None:
+    """In ui/, ``gr.Markdown`` only shows fixed text; anything built at run time uses ``data_markdown``."""
+    offenders = []
+    for path in sorted((Path(__file__).resolve().parents[2] / "ui").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "Markdown"
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "gr"
+            ):
+                continue
+            values = [*node.args[:1], *(k.value for k in node.keywords if k.arg == "value")]
+            fixed = all(isinstance(v, ast.Constant) and isinstance(v.value, str) for v in values)
+            if path.name != "markup.py" and not fixed:
+                offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == [], f"use ui.markup.data_markdown for Markdown built at run time: {offenders}"
