@@ -34,8 +34,9 @@ as text (a backslash before ``<`` only works in CommonMark)."""
 _MARKDOWN_TABLE = str.maketrans(_MARKDOWN_CHARS)
 _AUTOLINK = re.compile(r"://|(?i:(?<=www)\.)")
 """Where GFM would turn bare text into a link (``http://...``, ``www.``): a backslash breaks the pattern."""
-_BLOCK_START = re.compile(r"^(?:[#+=-]|\d+(?=[.)]))")
-"""What turns the start of a line or list item into a heading, list or rule."""
+_BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|[+-](?=\s|$|-)|\d{1,9}(?=[.)](?:\s|$)))")
+"""What turns the start of a line or list item into a heading, a list or a rule (``---``); ``*`` and ``_``
+are always escaped, and a number such as ``0.50`` starts no list, so it stays as it is."""
 
 _URL_SAFE = "/:?#[]@!&'*+,;=%~"
 """Characters kept in a URL besides letters, digits and ``_.-``; everything else (spaces, parentheses,

@@ -7,6 +7,7 @@ import io
 from collections.abc import Callable, Sequence
 
 from graph.errors import RequestError
+from recommender.escape import markdown_text
 from recommender.gaps import GapReport
 
 TABLES = ("missing", "coverage", "unmeetable", "overlaps", "unique")
@@ -110,19 +111,24 @@ _HEADERS = {
 }
 
 
-def _summary(report: GapReport) -> str:
-    scope = f"provider {report.provider}" if report.provider else "all providers"
+def _plain(text: str) -> str:
+    return text
+
+
+def _summary(report: GapReport, text: Callable[[str], str] = _plain) -> str:
+    """One line on the report's scope and findings; ``text`` escapes the catalogue's and provider's names."""
+    scope = f"provider {text(report.provider)}" if report.provider else "all providers"
     full = sum(c.full_plan for c in report.coverage)
     return (
-        f"{report.catalogue or 'catalogue'}: {report.credentials:,} credentials ({scope}), "
+        f"{text(report.catalogue) or 'catalogue'}: {report.credentials:,} credentials ({scope}), "
         f"{len(report.occupations):,} occupations; {len(report.missing_skills):,} missing skills, "
         f"{full:,} of {len(report.coverage):,} occupations fully plannable, "
         f"{len(report.unmeetable_credentials):,} unmeetable credentials, {len(report.overlaps):,} overlapping pairs"
     )
 
 
-def _sections(report: GapReport) -> list[tuple[str, list[str], list[list[str]]]]:
-    """(title, header, rows of cells) for each table a person reads."""
+def _sections(report: GapReport, text: Callable[[str], str] = _plain) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(title, header, rows of cells) for each table a person reads; ``text`` escapes names in the titles."""
     out = [
         (
             "Missing skills (most demanded first)",
@@ -154,7 +160,7 @@ def _sections(report: GapReport) -> list[tuple[str, list[str], list[list[str]]]]
     if report.provider:
         out.append(
             (
-                f"Skills only {report.provider} teaches",
+                f"Skills only {text(report.provider)} teaches",
                 ["Skill", "Essential for", "Optional for", "Credentials"],
                 [[u.label, str(u.demand), str(u.optional_demand), str(len(u.taught_by))] for u in report.unique_skills],
             )
@@ -163,10 +169,13 @@ def _sections(report: GapReport) -> list[tuple[str, list[str], list[list[str]]]]
 
 
 def _render(
-    report: GapReport, limit: int | None, table: Callable[[list[str], list[list[str]]], list[str]]
+    report: GapReport,
+    limit: int | None,
+    table: Callable[[list[str], list[list[str]]], list[str]],
+    text: Callable[[str], str] = _plain,
 ) -> list[str]:
     lines: list[str] = []
-    for title, header, rows in _sections(report):
+    for title, header, rows in _sections(report, text):
         lines += ["", f"## {title}", ""]
         shown = rows if limit is None else rows[:limit]
         lines += table(header, shown) if shown else ["none"]
@@ -189,18 +198,16 @@ def to_text(report: GapReport, limit: int | None = 20) -> str:
     return "\n".join(["Gap report", _summary(report), *_render(report, limit, table)]).replace("## ", "") + "\n"
 
 
-def _md(cell: str) -> str:
-    return cell.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
 def to_markdown(report: GapReport, limit: int | None = 20) -> str:
-    """Markdown tables, ``limit`` rows each (None for all); cell text is escaped for table syntax."""
+    """Markdown tables, ``limit`` rows each (None for all); every catalogue text is escaped
+    (``recommender.escape.markdown_text``), so it shows as text and cannot shift a table's columns."""
 
     def table(header: list[str], rows: list[list[str]]) -> list[str]:
         return [
             "| " + " | ".join(header) + " |",
             "|" + "---|" * len(header),
-            *("| " + " | ".join(_md(c) for c in r) + " |" for r in rows),
+            *("| " + " | ".join(markdown_text(c) for c in r) + " |" for r in rows),
         ]
 
-    return "\n".join(["# Gap report", "", _summary(report), *_render(report, limit, table)]) + "\n"
+    summary = _summary(report, markdown_text)
+    return "\n".join(["# Gap report", "", summary, *_render(report, limit, table, markdown_text)]) + "\n"

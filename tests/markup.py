@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.model import Catalogue, Credential, Occupation, Skill, TaughtSkill
+from graph.model import Catalogue, Credential, Occupation, Skill, SkillCondition, TaughtSkill
 
 LONG_NAME = "Long" + "x" * 4996
 """A 5,000-character name without a space: it must wrap in its cell, not widen the page."""
@@ -57,11 +57,13 @@ SAFE_URLS: tuple[str, ...] = (
 def markup_catalogue() -> Catalogue:
     """One credential per hostile text, each teaching its own skill, with the URLs cycled through.
 
-    Every skill, credential, provider and occupation label is hostile; the occupation needs every skill, so
-    a plan for it has one step per text.
+    Every skill, credential, provider and occupation label is hostile; ``occ:hostile`` needs every taught
+    skill, so a plan for it has one step per text. For the gap report, ``occ:gap`` needs a skill nobody
+    teaches and one more credential requires that skill, so nobody can start it.
     """
     urls = (*UNSAFE_URLS, *SAFE_URLS, None)
     skills = [Skill(id=f"skill:{i}", label=f"skill {text}") for i, text in enumerate(HOSTILE_TEXT)]
+    untaught = Skill(id="skill:untaught", label="untaught <img src=http://example.invalid/u.png> | `x` $$y$$")
     credentials = [
         Credential(
             id=f"cred-{i}",
@@ -75,14 +77,21 @@ def markup_catalogue() -> Catalogue:
         )
         for i, text in enumerate(HOSTILE_TEXT)
     ]
-    occupation = Occupation(
-        id="occ:hostile",
-        label="<b>hostile</b> | job",
-        essential_skills=tuple(s.id for s in skills),
+    unmeetable = Credential(
+        id="cred-unmeetable",
+        name="unmeetable <script>alert(7)</script> | *x*",
+        provider=HOSTILE_TEXT[3],
+        teaches=(TaughtSkill(skill="skill:0"),),
+        requires=SkillCondition(skill=untaught.id),
+        hours=1,
+    )
+    occupations = (
+        Occupation(id="occ:hostile", label="<b>hostile</b> | job", essential_skills=tuple(s.id for s in skills)),
+        Occupation(id="occ:gap", label="gap ![g](http://example.invalid/g.png) | job", essential_skills=(untaught.id,)),
     )
     return Catalogue(
         name="<img src=http://example.invalid/name.png> | `catalogue`",
-        skills=tuple(skills),
-        credentials=tuple(credentials),
-        occupations=(occupation,),
+        skills=(*skills, untaught),
+        credentials=(*credentials, unmeetable),
+        occupations=occupations,
     )

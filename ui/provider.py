@@ -23,11 +23,13 @@ import gradio as gr
 
 from graph.errors import CredpathError, RequestError
 from graph.model import Kind
+from recommender.escape import markdown_text
 from recommender.gaps import GapReport, choose_occupations
 from recommender.gapsformat import to_csv, to_markdown
 from recommender.service import CredpathService
 from ui import pictures
 from ui.learner import error_markdown
+from ui.markup import data_markdown
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +196,7 @@ def catalogue_handler(default: CredpathService, upload: str | None) -> tuple[str
     else:
         g = service.graph
         message = (
-            f"**{service.catalogue.name or 'Catalogue'}**: {len(g.credentials):,} credentials · "
+            f"**{markdown_text(service.catalogue.name) or 'Catalogue'}**: {len(g.credentials):,} credentials · "
             f"{len(providers_of(service)):,} providers · {len(g.occupations):,} occupations"
         )
     return message, providers_of(service), occupations_of(service)
@@ -208,7 +210,8 @@ def area_handler(default: CredpathService, upload: str | None, area: str | None)
     except CredpathError as exc:
         return _alert(exc, "No occupations found."), []
     g = service.graph
-    return f"{len(found)} occupation(s): " + ", ".join(g.label((Kind.occupation, o)) for o in found[:20]), found
+    labels = ", ".join(markdown_text(g.label((Kind.occupation, o))) for o in found[:20])
+    return f"{len(found)} occupation(s): {labels}", found
 
 
 # -- the page ------------------------------------------------------------------------------------------
@@ -239,7 +242,7 @@ def render(service: CredpathService) -> None:
                 file_count="single",
                 elem_id="provider-upload",
             )
-            catalogue_info = gr.Markdown(elem_id="provider-catalogue")
+            catalogue_info = data_markdown(elem_id="provider-catalogue")
             provider = gr.Dropdown(
                 providers_of(service),
                 value=None,
@@ -255,7 +258,7 @@ def render(service: CredpathService) -> None:
                 max_lines=1,
                 elem_id="provider-area",
             )
-            found = gr.Markdown(elem_id="provider-found")
+            found = data_markdown(elem_id="provider-found")
             occupations = gr.Dropdown(
                 occupations_of(service),
                 multiselect=True,
@@ -264,7 +267,7 @@ def render(service: CredpathService) -> None:
             )
             min_share = gr.Slider(0.1, 1.0, value=0.5, step=0.05, label="Overlap: smallest share of skills in common")
     button = gr.Button("Show the gap report", variant="primary", elem_id="provider-report")
-    summary = gr.Markdown(elem_id="provider-summary")
+    summary = data_markdown(elem_id="provider-summary")
     with gr.Row():
         missing_chart = pictures_image("Most demanded skills not taught", "provider-missing-chart")
         coverage_chart = pictures_image("Coverage per occupation", "provider-coverage-chart")

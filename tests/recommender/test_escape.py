@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 
 from graph.skillgraph import SkillGraph
 from recommender.escape import html_link, html_text, markdown_link, markdown_text, safe_url
+from recommender.gapsformat import to_markdown as gaps_markdown
 from recommender.profile import LearnerProfile, Targets
 from recommender.render import to_markdown
 from recommender.service import CredpathService
@@ -115,7 +116,8 @@ def test_the_plan_markdown_keeps_every_hostile_text_as_text() -> None:
     assert {len(r) for r in rows} == {8}
     by_name = {html.unescape(re.sub(r"<a [^>]*>|</a>", "", r[2])): r for r in rows[1:]}
     assert set(by_name) == {flat(t) for t in HOSTILE_TEXT}
-    credentials = {c.name: c for c in catalogue.credentials}
+    planned = {s.credential_id for s in pathway.steps}
+    credentials = {c.name: c for c in catalogue.credentials if c.id in planned}
     for name, credential in credentials.items():
         row = by_name[flat(name)]
         assert html.unescape(row[3]) == flat(credential.provider)
@@ -134,8 +136,27 @@ def test_markdown_examples_read_as_intended() -> None:
     assert markdown_text("C# and F#") == "C# and F#"
     assert markdown_text("# C#") == "\\# C#"
     assert markdown_text("2024. A year") == "2024\\. A year"
+    assert markdown_text("0.50 share, #tag, -5, 3)") == "0.50 share, #tag, -5, 3)"
+    assert markdown_text("--- and - x and 7) y") == "\\--- and - x and 7) y"
     assert markdown_text("Front-end - basics") == "Front-end - basics"
     assert markdown_text("see www.example.invalid or WWW.example.invalid") == (
         "see www\\.example.invalid or WWW\\.example.invalid"
     )
     assert markdown_text("  \n ") == ""
+
+
+def test_the_gap_report_markdown_keeps_every_hostile_text_as_text() -> None:
+    """The gap report's Markdown (CLI and provider page): names in the summary, titles and cells stay text."""
+    catalogue = markup_catalogue()
+    provider = "a | b | c"
+    report = CredpathService(catalogue).gaps_report(provider=provider)
+    text = gaps_markdown(report, limit=None)
+    rendered = COMMONMARK_WITH_TABLES.render(text)
+    assert set(re.findall(r"<(\w+)", rendered)) <= {"h1", "h2", "p", "table", "thead", "tbody", "tr", "th", "td"}
+    for table in re.findall(r"<table>.*?</table>", rendered, re.S):
+        assert len({len(row) for row in cells(table)}) == 1
+    assert f"<h2>Skills only {provider} teaches</h2>" in rendered
+    summary = re.search(r"<p>(.*?)</p>", rendered, re.S)
+    assert summary is not None and html.unescape(summary.group(1)).startswith(f"{catalogue.name}: ")
+    missing = {html.unescape(row[1]) for row in cells(text)[1 : 1 + len(report.missing_skills)]}
+    assert missing == {flat(m.label) for m in report.missing_skills}

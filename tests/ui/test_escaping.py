@@ -18,6 +18,7 @@ from tests.markup import HOSTILE_TEXT, markup_catalogue
 from ui.app import build_app
 from ui.learner import catalogue_summary, error_markdown, plan_form
 from ui.markup import DATA_MARKDOWN
+from ui.provider import area_handler, catalogue_handler, report_handler
 
 CREDPATH = str(Path(sys.executable).parent / "credpath")
 RENDERER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
@@ -96,7 +97,7 @@ def test_every_markdown_on_the_page_is_sanitised_and_without_latex() -> None:
 
 
 def test_dynamic_markdown_on_the_page_goes_through_data_markdown() -> None:
-    """In ui/, ``gr.Markdown`` only shows fixed text; anything built at run time uses ``data_markdown``."""
+    """In ui/, ``gr.Markdown`` only shows fixed text; one filled at run time (no fixed value) is a ``data_markdown``."""
     offenders = []
     for path in sorted((Path(__file__).resolve().parents[2] / "ui").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -109,7 +110,26 @@ def test_dynamic_markdown_on_the_page_goes_through_data_markdown() -> None:
             ):
                 continue
             values = [*node.args[:1], *(k.value for k in node.keywords if k.arg == "value")]
-            fixed = all(isinstance(v, ast.Constant) and isinstance(v.value, str) for v in values)
+            fixed = bool(values) and all(isinstance(v, ast.Constant) and isinstance(v.value, str) for v in values)
             if path.name != "markup.py" and not fixed:
                 offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == [], f"use ui.markup.data_markdown for Markdown built at run time: {offenders}"
+
+
+def tags(markdown: str) -> set[str]:
+    return set(re.findall(r"<(\w+)", RENDERER.render(markdown)))
+
+
+def test_provider_page_messages_show_catalogue_text_as_text(tmp_path: Path) -> None:
+    service = CredpathService(markup_catalogue())
+    upload = tmp_path / "markup.json"
+    upload.write_text(markup_catalogue().model_dump_json(), encoding="utf-8")
+    message, providers, _ = catalogue_handler(service, str(upload))
+    assert tags(message) == {"p", "strong"} and markup_catalogue().name in html.unescape(RENDERER.render(message))
+    assert "a | b | c" in providers
+    found, ids = area_handler(service, None, "job")
+    assert sorted(ids) == ["occ:gap", "occ:hostile"]
+    assert tags(found) == {"p"} and "<b>hostile</b> | job" in html.unescape(RENDERER.render(found))
+    view = report_handler(service, None, [], "", "a | b | c", 0.5)
+    assert tags(view.message) == {"h1", "p"}, view.message
+    assert "provider a | b | c" in html.unescape(RENDERER.render(view.message))
