@@ -6,6 +6,7 @@ import sys
 
 from graph.conditions import Leaf, leaf_key
 from graph.model import Condition, CredentialCondition, Gate, Kind, SkillCondition, requirement_parts
+from recommender.limits import finish_date, hours_budget
 from recommender.plan import Uncovered, UncoveredReason
 from recommender.problem import PlanProblem, Target
 
@@ -116,13 +117,32 @@ def greedy_select(
 
 
 def greedy_within_budget(p: PlanProblem) -> tuple[frozenset[str], tuple[Uncovered, ...]]:
-    """Greedy selection that adds targets one by one while the learner's budgets allow."""
+    """Greedy selection that adds targets one by one while the learner's budgets allow.
+
+    The hours budget is the tighter of max_hours and the deadline's. With min_coverage, the targets are
+    taken cheapest estimate first and the rest are left out once enough are reached.
+    """
     c = p.profile.constraints
+    max_hours = hours_budget(c)
     chosen: frozenset[str] = frozenset()
     reached: list[Target] = []
     left: list[Uncovered] = []
     estimates = estimate_costs(p)
-    for t in p.coverable:
+    need = p.coverage_needed
+    targets = p.coverable
+    if need is not None:
+        targets = tuple(sorted(targets, key=lambda t: (estimates.get(t.leaf, INF), t.id)))
+    for t in targets:
+        if need is not None and t not in (got := p.reached(chosen)) and len(got) >= need:
+            left.append(
+                Uncovered(
+                    target=t.id,
+                    kind=t.kind,
+                    reason=UncoveredReason.beyond_min_coverage,
+                    detail=f"left out: the plan reaches min coverage {c.min_coverage:g} without it",
+                )
+            )
+            continue
         attempt = greedy_select(p, (*reached, t), estimates)
         if attempt is None:
             left.append(
@@ -136,15 +156,16 @@ def greedy_within_budget(p: PlanProblem) -> tuple[frozenset[str], tuple[Uncovere
             continue
         hours = sum(p.g.credentials[x].hours or 0.0 for x in attempt)
         cost = sum(p.g.credentials[x].cost for x in attempt)
-        if (c.max_hours is not None and hours > c.max_hours + 1e-9) or (
-            c.max_cost is not None and cost > c.max_cost + 1e-9
-        ):
+        too_long = max_hours is not None and hours > max_hours + 1e-9
+        if too_long or (c.max_cost is not None and cost > c.max_cost + 1e-9):
+            finish = finish_date(c, hours) if c.deadline is not None else None
             left.append(
                 Uncovered(
                     target=t.id,
                     kind=t.kind,
                     reason=UncoveredReason.over_budget,
-                    detail=f"adding it would need {hours:g} hours and cost {cost:g} in total",
+                    detail=f"adding it would need {hours:g} hours and cost {cost:g} in total"
+                    + (f", finishing on {finish.isoformat()} (deadline {c.deadline})" if finish is not None else ""),
                 )
             )
             continue

@@ -64,7 +64,11 @@ class Step(_Contract):
 
 
 class UncoveredReason(StrEnum):
-    """Why a target is not on the plan."""
+    """Why a target is not on the plan.
+
+    ``over_budget``: reaching it as well does not fit max_hours, max_cost or the deadline.
+    ``beyond_min_coverage``: the plan reaches the learner's min_coverage without it, at less hours or cost.
+    """
 
     unknown = "unknown"
     nothing_teaches = "nothing_teaches"
@@ -72,6 +76,7 @@ class UncoveredReason(StrEnum):
     prerequisite_cycle = "prerequisite_cycle"
     unsatisfiable_prerequisites = "unsatisfiable_prerequisites"
     over_budget = "over_budget"
+    beyond_min_coverage = "beyond_min_coverage"
 
 
 class Uncovered(_Contract):

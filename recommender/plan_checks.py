@@ -7,6 +7,7 @@ from collections import Counter
 from graph.errors import RequestError
 from graph.model import Kind
 from graph.skillgraph import SkillGraph
+from recommender.limits import hours_budget
 from recommender.plan import Finding, UncoveredReason, version_problem
 from recommender.profile import LearnerProfile
 from recommender.subject import TOLERANCE, Subject
@@ -153,10 +154,16 @@ def coverage_claims(s: Subject) -> list[Finding] | None:
 
 
 def uncovered_reasons(s: Subject) -> list[Finding] | None:
-    """Each uncovered target gives the reason the catalogue and constraints show (over budget only under a budget)."""
+    """Each uncovered target gives the reason the catalogue and constraints show: a reachable one is over budget
+    only under a budget (max_hours, max_cost, a deadline), beyond min coverage only under min_coverage."""
     if s.pathway is None or isinstance(s.problem, RequestError):
         return None
     c = s.profile.constraints
+    left_out = set()
+    if hours_budget(c) is not None or c.max_cost is not None:
+        left_out.add(UncoveredReason.over_budget)
+    if c.min_coverage is not None:
+        left_out.add(UncoveredReason.beyond_min_coverage)
     known = {u.target: u for u in s.problem.uncovered}
     coverable = {t.id: t.kind for t in s.problem.coverable}
     out = []
@@ -172,18 +179,16 @@ def uncovered_reasons(s: Subject) -> list[Finding] | None:
                 )
             )
         elif u.target in coverable and (
-            u.reason != UncoveredReason.over_budget
-            or (c.max_hours is None and c.max_cost is None)
-            or u.kind != coverable[u.target]
-            or u.cycle
-            or u.unmet
+            u.reason not in left_out or u.kind != coverable[u.target] or u.cycle or u.unmet
         ):
             out.append(
                 Finding(
                     check="uncovered_reasons",
                     pointer=f"/uncovered/{i}",
-                    message=f"target {u.target} can be reached, so it is uncovered only if it does not fit a budget",
-                    fix="cover it, or (under max_hours or max_cost) report it as over_budget",
+                    message=f"target {u.target} can be reached, so it is uncovered only if it does not fit a budget "
+                    "or the plan reaches min_coverage without it",
+                    fix="cover it, or report it as over_budget (under max_hours, max_cost or a deadline) or "
+                    "beyond_min_coverage (under min_coverage)",
                 )
             )
     return out

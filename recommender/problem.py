@@ -14,8 +14,9 @@ from graph.errors import RequestError
 from graph.holdings import Holdings
 from graph.model import Kind
 from graph.skillgraph import SkillGraph
+from recommender.limits import check_deadline, coverage_needed
 from recommender.plan import Uncovered, UncoveredReason
-from recommender.profile import Constraints, LearnerProfile, Objective
+from recommender.profile import Constraints, LearnerProfile, Objective, primary_language
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,17 @@ class PlanProblem:
         """Whether the learner's constraints allow taking this credential at all."""
         return credential_id in self.allowed_set
 
+    @property
+    def coverage_needed(self) -> int | None:
+        """How many coverable targets ``min_coverage`` asks the plan to reach (None without it)."""
+        return coverage_needed(self.profile.constraints, len(self.already_held), len(self.coverable))
+
+    def reached(self, chosen: Set[str]) -> frozenset[Target]:
+        """The coverable targets that taking ``chosen`` reaches (a skill one of them teaches, or one of them)."""
+        creds = self.g.credentials
+        taught = {s for c in chosen if c in creds for s in creds[c].taught_skill_ids}
+        return frozenset(t for t in self.coverable if t.id in (taught if t.kind == Kind.skill else chosen))
+
     def weight(self, credential_id: str) -> float:
         """The credential's contribution to the objective."""
         cred = self.g.credentials[credential_id]
@@ -79,7 +91,7 @@ class PlanProblem:
 
 
 class ConstraintFilter:
-    """Which credentials the constraints allow on their own: provider, delivery, per-item hours and cost.
+    """Which credentials the constraints allow on their own: provider, delivery, language, per-item hours and cost.
 
     Checked lazily per credential, so a plan over a 100k-credential catalogue never scans all of it.
     """
@@ -90,6 +102,7 @@ class ConstraintFilter:
         self._excluded_providers = {p.casefold() for p in c.exclude_providers}
         self._excluded = set(c.exclude_credentials)
         self._delivery = set(c.delivery)
+        self._languages = {primary_language(code) for code in c.languages}
         self._today = c.as_of or dt.date.today()
 
     def __contains__(self, credential_id: object) -> bool:
@@ -97,6 +110,8 @@ class ConstraintFilter:
         if cred is None or cred.id in self._excluded or cred.provider.casefold() in self._excluded_providers:
             return False
         if self._delivery and cred.delivery is not None and cred.delivery not in self._delivery:
+            return False
+        if self._languages and primary_language(cred.language) not in self._languages:
             return False
         if cred.valid_until is not None and cred.valid_until < self._today:
             return False
@@ -117,6 +132,7 @@ def prepare(g: SkillGraph, profile: LearnerProfile) -> PlanProblem:
     Raises RequestError for ids the catalogue does not know (with close matches) or no targets.
     """
     profile = resolve_profile(g, profile)
+    check_deadline(profile.constraints)
     targets = _resolve_targets(g, profile)
     have = profile.have
     unknown_have = [h for h in have if h not in g.credentials and h not in g.skills and not g.teachers(h)]
@@ -172,7 +188,8 @@ def _reach_towards(g: SkillGraph, targets: tuple[Target, ...], held: Holdings, a
 def resolve_profile(g: SkillGraph, profile: LearnerProfile) -> LearnerProfile:
     """The profile with every id, alternative id or exact label replaced by the canonical id.
 
-    Unknown names are kept as given, so that the error about them can quote the user's words.
+    Unknown names are kept as given, so that the error about them can quote the user's words. With a
+    deadline and no ``as_of``, ``as_of`` becomes today, so the plan records the day its weeks count from.
     """
     t = profile.targets
     occupation = g.find(Kind.occupation, t.occupation) or t.occupation if t.occupation else None
@@ -184,7 +201,10 @@ def resolve_profile(g: SkillGraph, profile: LearnerProfile) -> LearnerProfile:
         }
     )
     have = tuple(dict.fromkeys(g.find(Kind.credential, h) or g.find(Kind.skill, h) or h for h in profile.have))
-    return profile.model_copy(update={"targets": targets, "have": have})
+    c = profile.constraints
+    if c.deadline is not None and c.as_of is None:
+        c = c.model_copy(update={"as_of": dt.date.today()})
+    return profile.model_copy(update={"targets": targets, "have": have, "constraints": c})
 
 
 def _resolve_targets(g: SkillGraph, profile: LearnerProfile) -> tuple[Target, ...]:
@@ -278,14 +298,16 @@ def _why_unreachable(problem: PlanProblem, t: Target) -> Uncovered:
                 kind=t.kind,
                 reason=UncoveredReason.excluded_by_constraints,
                 detail=f"every credential that teaches {label!r} is excluded by your constraints "
-                f"(provider, delivery, per-item hours or cost, or no longer offered): {', '.join(teachers)}",
+                f"(provider, delivery, {_language_words(problem)}per-item hours or cost, or no longer offered): "
+                f"{', '.join(teachers)}",
             )
     elif not problem.allowed(t.id):
         return Uncovered(
             target=t.id,
             kind=t.kind,
             reason=UncoveredReason.excluded_by_constraints,
-            detail=f"{label!r} is excluded by your constraints (provider, delivery, hours or cost)",
+            detail=f"{label!r} is excluded by your constraints (provider, delivery, {_language_words(problem)}hours "
+            "or cost)",
         )
     creds, skills = requirement_closure(
         g,
@@ -321,3 +343,9 @@ def _why_unreachable(problem: PlanProblem, t: Target) -> Uncovered:
         + (", ".join(g.label((Kind.skill, s)) for s in unmet) or "see `credpath validate`"),
         unmet=tuple(unmet),
     )
+
+
+def _language_words(problem: PlanProblem) -> str:
+    """``"language (en, fr), "`` when the learner limits languages, else nothing (the reasons name what applies)."""
+    codes = problem.profile.constraints.languages
+    return f"language ({', '.join(codes)}), " if codes else ""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, Strict
+from pydantic import BaseModel, ConfigDict, Field, Strict, WithJsonSchema, field_validator
 
 from graph.model import Delivery
 
@@ -16,6 +17,23 @@ MAX_HOURS_PER_WEEK = 168.0
 
 Limit = Annotated[float | None, Strict()]
 """An optional number: a JSON number, never a string; NaN and infinities are refused (``allow_inf_nan``)."""
+
+LANGUAGE_TAG = r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$"
+
+
+LanguageCode = Annotated[str, WithJsonSchema({"type": "string", "pattern": LANGUAGE_TAG})]
+"""A BCP 47 language tag such as ``en`` or ``en-GB``; only its primary subtag (``en``) is compared."""
+
+
+def primary_language(tag: str) -> str:
+    """The primary subtag of a language tag, casefolded: what two languages are compared by.
+
+    Examples
+    --------
+    >>> primary_language("en-GB"), primary_language("ES"), primary_language("pt_BR")
+    ('en', 'es', 'pt')
+    """
+    return tag.replace("_", "-").split("-", 1)[0].strip().casefold()
 
 
 class Objective(StrEnum):
@@ -62,8 +80,39 @@ class Constraints(BaseModel):
     exclude_credentials: tuple[str, ...] = ()
     as_of: dt.date | None = Field(
         default=None,
-        description="Credentials whose valid_until is before this date are not offered; default: today.",
+        description="Credentials whose valid_until is before this date are not offered, and a deadline's weeks "
+        "count from it; default: today (with a deadline, the plan's request records the day used).",
     )
+    deadline: dt.date | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="The plan must be finished by this date, studying hours_per_week (required with a deadline) "
+        "from as_of: an hours budget of the whole weeks until the deadline times hours_per_week, on top of "
+        "max_hours. Targets that do not fit are reported over_budget with the date they would need.",
+    )
+    languages: tuple[LanguageCode, ...] = Field(
+        default=(),
+        exclude_if=lambda v: not v,
+        description="Only credentials taught in these languages (BCP 47 tags, compared case-insensitively on the "
+        "primary subtag, so 'en' matches 'en-GB'); empty allows every language.",
+    )
+    min_coverage: Annotated[float | None, Strict()] = Field(
+        default=None,
+        gt=0,
+        le=1,
+        exclude_if=lambda v: v is None,
+        description="Reach at least this fraction (0 < F <= 1) of the targets the catalogue can reach (held targets "
+        "count as reached), at the least hours or cost; the targets left out are reported as beyond_min_coverage. "
+        "Default: every reachable target.",
+    )
+
+    @field_validator("languages")
+    @classmethod
+    def _language_tags(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
+        for code in codes:
+            if re.fullmatch(LANGUAGE_TAG, code) is None:
+                raise ValueError(f"{code!r} is not a language code; give one such as en, es or en-GB")
+        return codes
 
 
 class LearnerProfile(BaseModel):

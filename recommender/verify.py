@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from graph.conditions import describe, is_met, witness
 from graph.model import Kind
 from graph.skillgraph import SkillGraph
+from recommender.limit_checks import meets_deadline, min_coverage_met
 from recommender.plan import Finding, MetBy, Pathway, Step, Verification
 from recommender.plan_checks import (
     coverage_claims,
@@ -77,8 +78,9 @@ def allowed_by_constraints(s: Subject) -> list[Finding]:
             n,
             step,
             "credential_id",
-            "excluded by the learner's constraints (provider, delivery, hours or cost)",
-            "choose a credential from an allowed provider and delivery mode, within the per-credential limits",
+            "excluded by the learner's constraints (provider, delivery, language, hours or cost)",
+            "choose a credential from an allowed provider, delivery mode and language, within the per-credential "
+            "limits",
         )
         for n, step in s.known()
         if step.credential_id not in allowed
@@ -349,7 +351,9 @@ CHECKS: tuple[Check, ...] = (
     schedule_matches,
     totals_match,
     within_budget,
+    meets_deadline,
     coverage_claims,
+    min_coverage_met,
     uncovered_reasons,
     quality_consistent,
     alternatives_sound,

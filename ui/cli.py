@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import os
@@ -52,6 +53,10 @@ FLAGS: dict[str, str] = {
     "constraints.hours_per_week": "--hours-per-week",
     "constraints.exclude_providers": "--exclude-provider",
     "constraints.delivery": "--delivery",
+    "constraints.deadline": "--deadline",
+    "constraints.as_of": "--as-of",
+    "constraints.languages": "--language",
+    "constraints.min_coverage": "--min-coverage",
     "objective": "--objective",
     "planner": "--planner",
     "occupations": "--occupation",
@@ -85,7 +90,10 @@ def edge() -> Iterator[None]:
 
 def _field(loc: tuple[int | str, ...]) -> str:
     """A validation error's location in the CLI's words: the flag that sets the field, if one does."""
-    path = ".".join(str(p) for p in loc)
+    parts = list(loc)
+    while parts and isinstance(parts[-1], int):
+        parts.pop()
+    path = ".".join(str(p) for p in parts)
     for field, flag in FLAGS.items():
         if path == field or path.endswith(f".{field}") or field.endswith(f".{path}"):
             return flag
@@ -183,6 +191,33 @@ def main() -> None:
     type=click.Choice([d.value for d in Delivery]),
     help="Allowed delivery modes (repeatable); default any.",
 )
+@click.option(
+    "--deadline",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="DATE",
+    help="Finish by this date (YYYY-MM-DD), studying --hours-per-week (required with it) from --as-of; "
+    "what does not fit is reported over_budget with the date it would need.",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="DATE",
+    help="Plan as on this date (YYYY-MM-DD): the deadline's weeks count from it and credentials expired by then "
+    "are not offered. Default: today.",
+)
+@click.option(
+    "--language",
+    multiple=True,
+    metavar="CODE",
+    help="Only credentials taught in this language, e.g. en (repeatable; 'en' matches 'en-GB'); default any.",
+)
+@click.option(
+    "--min-coverage",
+    type=FiniteFloat(0, 1),
+    metavar="F",
+    help="Reach at least this fraction (above 0, up to 1) of the reachable targets at the least hours or cost; "
+    "the rest are listed as beyond_min_coverage.",
+)
 @click.option("--objective", type=click.Choice(["hours", "cost"]), default="hours", show_default=True)
 @click.option(
     "--alternatives", type=click.IntRange(0, 20), default=0, metavar="K", help="Also list K distinct near-best plans."
@@ -215,6 +250,10 @@ def plan(
     hours_per_week: float | None,
     exclude_provider: tuple[str, ...],
     delivery: tuple[str, ...],
+    deadline: dt.datetime | None,
+    as_of: dt.datetime | None,
+    language: tuple[str, ...],
+    min_coverage: float | None,
     objective: str,
     alternatives: int,
     planner: str,
@@ -243,6 +282,10 @@ def plan(
                 hours_per_week=hours_per_week,
                 exclude_providers=exclude_provider,
                 delivery=tuple(Delivery(d) for d in delivery),
+                deadline=deadline.date() if deadline else None,
+                as_of=as_of.date() if as_of else None,
+                languages=language,
+                min_coverage=min_coverage,
             ),
             objective=Objective(objective),
         )

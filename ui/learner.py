@@ -6,6 +6,7 @@ lays the page out inside an open ``gradio.Blocks`` context and wires the handler
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import math
@@ -27,7 +28,7 @@ from graph.errors import CredpathError, RequestError
 from graph.model import Delivery
 from recommender.escape import html_text, markdown_text
 from recommender.plan import Pathway
-from recommender.profile import Constraints, LearnerProfile, Objective, Targets
+from recommender.profile import Constraints, LearnerProfile, Objective, Targets, primary_language
 from recommender.service import CredpathService
 from ui import pictures
 from ui.markup import data_markdown
@@ -51,6 +52,9 @@ LABELS: dict[str, str] = {
     "delivery": "Delivery modes",
     "objective": "Minimise",
     "alternatives": "Alternative plans to show",
+    "deadline": "Finish by (YYYY-MM-DD)",
+    "languages": "Course languages",
+    "min_coverage": "Minimum coverage (0–1)",
 }
 
 # Errors name LearnerProfile field paths; the page names the widget that sets each one instead.
@@ -67,6 +71,10 @@ FIELDS: dict[str, str] = {
     "constraints.delivery": "delivery",
     "objective": "objective",
     "alternatives": "alternatives",
+    "constraints.deadline": "deadline",
+    "constraints.as_of": "deadline",
+    "constraints.languages": "languages",
+    "constraints.min_coverage": "min_coverage",
 }
 """LearnerProfile field path (and the plan's ``alternatives``) -> the widget on this page that sets it."""
 
@@ -121,6 +129,11 @@ def held_choices(service: CredpathService) -> list[tuple[str, str]]:
     return creds + skills
 
 
+def language_choices(service: CredpathService) -> list[str]:
+    """The language codes the catalogue's credentials are taught in (primary subtags), sorted."""
+    return sorted({primary_language(c.language) for c in service.catalogue.credentials})
+
+
 def provider_choices(service: CredpathService) -> list[str]:
     return sorted({c.provider for c in service.graph.credentials.values()}, key=str.casefold)
 
@@ -158,6 +171,22 @@ def _number(field: str, value: str | float | None) -> float | None:
             fix="enter a number such as 40 or 12.5, or leave the field empty for no limit",
         )
     return number
+
+
+def _date(field: str, value: str | dt.date | None) -> dt.date | None:
+    """A date text field's value: empty means none; anything but YYYY-MM-DD is a RequestError."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    if not value.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise RequestError(
+            f"{value!r} is not a date",
+            field=f"constraints.{field}",
+            fix="enter a date as YYYY-MM-DD, e.g. 2027-06-30, or leave the field empty",
+        ) from None
 
 
 def _alternatives(value: float | None) -> int:
@@ -229,6 +258,9 @@ def plan_form(
     delivery: Sequence[str] | None,
     objective: str,
     alternatives: float | None,
+    deadline: str | dt.date | None = None,
+    languages: Sequence[str] | None = None,
+    min_coverage: str | float | None = None,
 ) -> Outcome:
     """Plan from the form's values: the plan as Markdown and the path of its JSON, or a readable error
     and, when one field is at fault, that field and a one-line problem to show beside it.
@@ -252,6 +284,9 @@ def plan_form(
                 hours_per_week=_number("hours_per_week", hours_per_week),
                 exclude_providers=tuple(exclude_providers or ()),
                 delivery=tuple(delivery or ()),
+                deadline=_date("deadline", deadline),
+                languages=tuple(languages or ()),
+                min_coverage=_number("min_coverage", min_coverage),
             ),
             objective=objective or Objective.hours.value,
         )
@@ -310,6 +345,9 @@ FORM_ORDER = (
     "delivery",
     "objective",
     "alternatives",
+    "deadline",
+    "languages",
+    "min_coverage",
 )
 """The form's fields in the order ``plan_form`` takes their values."""
 
@@ -375,6 +413,29 @@ def render(service: CredpathService) -> None:
                 max_hours = _limit_box("max_hours", "no limit")
                 max_cost = _limit_box("max_cost", "no limit")
                 hours_per_week = _limit_box("hours_per_week", "optional")
+            with gr.Row():
+                deadline = gr.Textbox(
+                    label=LABELS["deadline"],
+                    placeholder="optional",
+                    info="Needs hours per week; what does not fit is listed as over budget.",
+                    max_lines=1,
+                    elem_id=_elem_id("deadline"),
+                )
+                min_coverage = gr.Textbox(
+                    label=LABELS["min_coverage"],
+                    placeholder="all",
+                    info="e.g. 0.8: reach 80% of the target skills, the cheapest way.",
+                    max_lines=1,
+                    elem_id=_elem_id("min_coverage"),
+                )
+            languages = gr.Dropdown(
+                language_choices(service),
+                multiselect=True,
+                allow_custom_value=True,
+                label=LABELS["languages"],
+                info="Only courses taught in these languages; none picked allows every language.",
+                elem_id=_elem_id("languages"),
+            )
             exclude = _picker(provider_choices(service), "exclude_providers")
             delivery = gr.CheckboxGroup(
                 [(d.value.replace("_", " "), d.value) for d in Delivery],
@@ -410,6 +471,9 @@ def render(service: CredpathService) -> None:
         delivery,
         objective,
         alternatives,
+        deadline,
+        languages,
+        min_coverage,
     ]
     fields = dict(zip(FORM_ORDER, inputs, strict=True))
     infos = {name: getattr(widget, "info", None) for name, widget in fields.items()}

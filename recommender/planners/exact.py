@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 from graph.algorithms import order_credentials
+from graph.errors import InfeasiblePlanError
+from recommender.limits import deadline_hours, finish_date, hours_budget
 from recommender.milp import PathwayMILP, Solution
 from recommender.plan import Quality, Uncovered, UncoveredReason, Verification
 from recommender.planners.base import Proposal
@@ -46,7 +48,7 @@ class ExactPlanner:
         """The optimal selection; ``feedback`` is ignored (an exact plan fails verification only through a bug)."""
         deadline = time.perf_counter() + time_limit
         c = p.profile.constraints
-        budgets = {"max_hours": c.max_hours, "max_cost": c.max_cost}
+        budgets = {"max_hours": hours_budget(c), "max_cost": c.max_cost}
         required = p.coverable
         if not required:
             return Proposal(
@@ -54,9 +56,14 @@ class ExactPlanner:
                 _quality(p, Solution(frozenset(), 0.0, 0.0, 0.0, "nothing to plan", True, 0.0), "none"),
             )
         model = PathwayMILP(p)
-        sol, model = self._solve(p, model, deadline, required=required, **budgets)
         uncovered: tuple[Uncovered, ...] = ()
-        if sol.chosen is None and sol.status == "infeasible" and (c.max_hours is not None or c.max_cost is not None):
+        need = p.coverage_needed
+        if need is not None:
+            sol, model, uncovered = self._min_coverage(p, model, deadline, budgets, need)
+        else:
+            sol, model = self._solve(p, model, deadline, required=required, **budgets)
+        limited = any(v is not None for v in budgets.values())
+        if sol.chosen is None and sol.status == "infeasible" and need is None and limited:
             sol, model, uncovered = self._partial(p, model, deadline, budgets)
         if sol.chosen is None:
             return self._fallback(p, sol, deadline)
@@ -86,7 +93,56 @@ class ExactPlanner:
         return sol, model
 
     def _partial_kwargs(self, p: PlanProblem, sol: Solution, budgets: dict[str, float | None]) -> dict[str, object]:
-        return {"required": (), "optional": p.coverable, "min_covered": len(sol.covered), **budgets}
+        reached = len(p.reached(sol.chosen or frozenset()))
+        return {"required": (), "optional": p.coverable, "min_covered": reached, **budgets}
+
+    def _min_coverage(
+        self, p: PlanProblem, model: PathwayMILP, deadline: float, budgets: dict[str, float | None], need: int
+    ) -> tuple[Solution, PathwayMILP, tuple[Uncovered, ...]]:
+        """At least ``need`` coverable targets at the least objective; the rest are left out as beyond_min_coverage.
+
+        Raises InfeasiblePlanError when the budgets leave room for fewer targets than ``need``.
+        """
+        sol, model = self._solve(p, model, deadline, required=(), optional=p.coverable, min_covered=need, **budgets)
+        if sol.chosen is None and sol.status == "infeasible":
+            most, _ = self._solve(
+                p, model, deadline, required=(), optional=p.coverable, maximise_coverage=True, **budgets
+            )
+            fit = len(p.reached(most.chosen)) if most.chosen is not None else 0
+            self._refuse_min_coverage(p, budgets, need, fit)
+        if sol.chosen is None:
+            return sol, model, ()
+        reached = p.reached(sol.chosen)
+        total = len(p.already_held) + len(p.coverable)
+        share = len(p.already_held) + len(reached)
+        left = tuple(
+            Uncovered(
+                target=t.id,
+                kind=t.kind,
+                reason=UncoveredReason.beyond_min_coverage,
+                detail=f"left out: the plan reaches {share} of the {total} reachable targets "
+                f"({100 * share / total:.0f}%, min coverage {p.profile.constraints.min_coverage:g}) without it",
+            )
+            for t in p.coverable
+            if t not in reached
+        )
+        return sol, model, left
+
+    def _refuse_min_coverage(self, p: PlanProblem, budgets: dict[str, float | None], need: int, fit: int) -> None:
+        c = p.profile.constraints
+        total = len(p.already_held) + len(p.coverable)
+        most = len(p.already_held) + fit
+        raise InfeasiblePlanError(
+            f"min coverage {c.min_coverage:g} needs {len(p.already_held) + need} of the {total} reachable targets, "
+            f"but within {_limits(p, budgets)} at most {most} fit ({most / total:.2f})",
+            unmet=[t.id for t in p.coverable],
+            fix=f"lower ${{constraints.min_coverage}} to {most / total:.2f} or less, or raise "
+            + " or ".join(
+                f"${{constraints.{name}}}"
+                for name, value in (("max_hours", c.max_hours), ("deadline", c.deadline), ("max_cost", c.max_cost))
+                if value is not None
+            ),
+        )
 
     def _partial(
         self, p: PlanProblem, model: PathwayMILP, deadline: float, budgets: dict[str, float | None]
@@ -102,11 +158,14 @@ class ExactPlanner:
         if full.chosen is not None:
             hours = sum(p.g.credentials[c].hours or 0.0 for c in full.chosen)
             cost = sum(p.g.credentials[c].cost for c in full.chosen)
+            finish = finish_date(p.profile.constraints, hours) if p.profile.constraints.deadline else None
             need = (
                 f" (the {p.profile.objective.value}-optimal plan covering every target needs "
-                f"{hours:g} hours and costs {cost:g})"
+                f"{hours:g} hours and costs {cost:g}"
+                + (f", finishing on {finish.isoformat()}" if finish is not None else "")
+                + ")"
             )
-        limits = ", ".join(f"{k.replace('_', ' ')} {v:g}" for k, v in budgets.items() if v is not None)
+        limits = _limits(p, budgets)
         covered = sol.covered if sol.chosen is not None else frozenset()
         left = tuple(
             Uncovered(
@@ -129,3 +188,17 @@ class ExactPlanner:
             status=sol.status,
             seconds=sol.seconds,
         )
+
+
+def _limits(p: PlanProblem, budgets: dict[str, float | None]) -> str:
+    """The budgets in words, the deadline as a date and the hours it leaves."""
+    c = p.profile.constraints
+    by_deadline = deadline_hours(c)
+    words = []
+    if c.max_hours is not None:
+        words.append(f"max hours {c.max_hours:g}")
+    if by_deadline is not None:
+        words.append(f"the deadline {c.deadline} ({by_deadline:g} hours at {c.hours_per_week:g} a week)")
+    if budgets.get("max_cost") is not None:
+        words.append(f"max cost {budgets['max_cost']:g}")
+    return ", ".join(words)

@@ -50,6 +50,9 @@ def form(**values: Any) -> dict[str, Any]:
         "delivery": [],
         "objective": "hours",
         "alternatives": 0,
+        "deadline": "",
+        "languages": [],
+        "min_coverage": "",
     }
     unknown = set(values) - set(empty)
     assert not unknown, unknown
