@@ -9,6 +9,7 @@ from graph.algorithms import order_credentials, stages
 from graph.conditions import Leaf
 from graph.errors import PlanVerificationError
 from graph.model import Kind
+from recommender.limits import finish_date
 from recommender.plan import MetBy, Quality, Step, Uncovered, Verification
 from recommender.problem import PlanProblem
 
@@ -165,6 +166,7 @@ def explanation(
         notes.append(
             f"Not proven optimal: no lower bound on total {unit} is known, so the gap to the best plan is unknown."
         )
+    notes += _limit_notes(p, steps)
     if p.already_held:
         held = ", ".join(g.label(t.leaf) for t in p.already_held)
         notes.append(f"Already held: {held}.")
@@ -176,3 +178,25 @@ def explanation(
     if unknown_hours:
         notes.append(f"No hours stated for {', '.join(unknown_hours)}; the totals count them as 0 hours.")
     return tuple(notes)
+
+
+def _limit_notes(p: PlanProblem, steps: tuple[Step, ...]) -> list[str]:
+    """What the deadline and minimum coverage mean for this plan (nothing when neither is set)."""
+    c = p.profile.constraints
+    notes = []
+    if c.deadline is not None and c.hours_per_week is not None:
+        finish = finish_date(c, sum(s.hours for s in steps))
+        notes.append(
+            f"At {c.hours_per_week:g} hours a week from {c.as_of}, it finishes by {finish}, "
+            f"within the deadline {c.deadline}."
+        )
+    if c.min_coverage is not None:
+        total = len(p.already_held) + len(p.coverable)
+        reached = len(p.already_held) + len(p.reached({s.credential_id for s in steps}))
+        notes.append(
+            f"Minimum coverage {c.min_coverage:g}: it reaches {reached} of the {total} targets the catalogue "
+            f"can reach ({100 * reached / total:.0f}%), leaving the rest out to save {p.profile.objective.value}."
+            if total
+            else f"Minimum coverage {c.min_coverage:g}: the catalogue can reach none of the targets."
+        )
+    return notes

@@ -35,10 +35,17 @@ def conditions(draw: st.DrawFn, skills: list[str], creds: list[str], depth: int 
 
 
 @st.composite
-def dag_catalogues(draw: st.DrawFn, max_skills: int = 8, max_creds: int = 9, allow_cycles: bool = False) -> Catalogue:
+def dag_catalogues(
+    draw: st.DrawFn,
+    max_skills: int = 8,
+    max_creds: int = 9,
+    allow_cycles: bool = False,
+    languages: tuple[str, ...] = (),
+) -> Catalogue:
     """A random catalogue. Skill i may only require skills < i, so prerequisites are acyclic;
     requirements may point at any skill (so some credentials can be blocked) but only at
-    credentials listed earlier unless ``allow_cycles``."""
+    credentials listed earlier unless ``allow_cycles``. With ``languages``, each credential is
+    taught in one of them (drawn); without, every credential is in the model's default language."""
     n_skills = draw(st.integers(2, max_skills))
     sids = [f"s{i}" for i in range(n_skills)]
     skills = []
@@ -63,6 +70,7 @@ def dag_catalogues(draw: st.DrawFn, max_skills: int = 8, max_creds: int = 9, all
                 requires=requires,
                 hours=float(draw(st.integers(1, 40))),
                 cost=float(draw(st.integers(0, 500))),
+                **({"language": draw(st.sampled_from(languages))} if languages else {}),
             )
         )
     return Catalogue(skills=tuple(skills), credentials=tuple(creds))

@@ -5,19 +5,21 @@ infinity, given as text), a string (extended, emptied, replaced), a boolean (fli
 a list (an item dropped, repeated or two items swapped). The edited file must be refused, unless the edit is
 in the short list of harmless edits below, which the README's "Verifying a plan" section repeats:
 
-- prose: ``explanation``, ``notes`` and the ``detail`` of an over-budget target (regenerated text, no claim
-  the verifier could check beyond the fields it is written from);
+- prose: ``explanation``, ``notes`` and the ``detail`` of an over-budget or beyond-min-coverage target
+  (regenerated text, no claim the verifier could check beyond the fields it is written from);
 - provenance: ``planner``, ``rounds``, ``fallback``, ``quality.solver``, ``quality.status``, ``quality.seconds``;
 - the recorded verdict: ``verification`` (of the plan and of each alternative), which verify recomputes
   and never trusts;
 - sets written as lists: the order of ``covered``, ``already_held``, ``uncovered`` and of the request's lists,
   and repeats in the request's lists;
-- a request edit the plan still answers: a larger budget, or an exclusion of something the plan does not use;
+- a request edit the plan still answers: a larger budget, a lower min_coverage, a language dropped from the
+  list (which allows more), or an exclusion of something the plan does not use;
 - alternatives: dropping one, or their order (the plan does not record how many were asked for).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
@@ -76,8 +78,12 @@ def harmless(m: Mutation, plan: dict[str, Any]) -> bool:
     if PROSE.match(m.path) or PROVENANCE.match(m.path) or VERDICT.match(m.path):
         return True
     over_budget = re.fullmatch(r"/uncovered/(\d+)/detail", m.path)
-    if over_budget and plan["uncovered"][int(over_budget.group(1))]["reason"] == "over_budget":
+    if over_budget and plan["uncovered"][int(over_budget.group(1))]["reason"] in ("over_budget", "beyond_min_coverage"):
         return True
+    if m.path == "/request/constraints/languages" and m.op == "drop":
+        return True
+    if m.path == "/request/constraints/min_coverage" and m.op == "set":
+        return isinstance(m.value, float) and 0 < m.value <= _get(plan, m.path)
     if m.path == "/alternatives" and m.op in ("drop", "swap"):
         return True
     if m.op == "swap" and SETS.match(m.path):
@@ -148,6 +154,20 @@ REQUESTS = {
         ),
         "greedy",
         0,
+    ),
+    "exact, deadline, languages, min coverage": (
+        LearnerProfile(
+            targets=Targets(occupation="data analyst"),
+            constraints=Constraints(
+                hours_per_week=6,
+                as_of=dt.date(2026, 1, 5),
+                deadline=dt.date(2026, 9, 28),
+                languages=("en",),
+                min_coverage=0.6,
+            ),
+        ),
+        "exact",
+        1,
     ),
     "exact, cost, over budget": (
         LearnerProfile(
