@@ -11,6 +11,7 @@ import hashlib
 import logging
 import math
 import os
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
@@ -28,7 +29,7 @@ from graph.errors import CredpathError, RequestError
 from graph.model import Delivery
 from recommender.escape import html_text, markdown_text
 from recommender.plan import Pathway
-from recommender.profile import Constraints, LearnerProfile, Objective, Targets, primary_language
+from recommender.profile import LANGUAGE_TAG, Constraints, LearnerProfile, Objective, Targets, primary_language
 from recommender.service import CredpathService
 from ui import pictures
 from ui.markup import data_markdown
@@ -130,8 +131,9 @@ def held_choices(service: CredpathService) -> list[tuple[str, str]]:
 
 
 def language_choices(service: CredpathService) -> list[str]:
-    """The language codes the catalogue's credentials are taught in (primary subtags), sorted."""
-    return sorted({primary_language(c.language) for c in service.catalogue.credentials})
+    """The language codes the catalogue's credentials are taught in (primary subtags of valid tags), sorted."""
+    tags = (c.language for c in service.catalogue.credentials)
+    return sorted({primary_language(t) for t in tags if re.fullmatch(LANGUAGE_TAG, t)})
 
 
 def provider_choices(service: CredpathService) -> list[str]:
