@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 from graph.algorithms import order_credentials
@@ -132,14 +133,19 @@ class ExactPlanner:
         c = p.profile.constraints
         total = len(p.already_held) + len(p.coverable)
         most = len(p.already_held) + fit
+        share = math.floor(100 * most / total) / 100  # rounded down, so that the share suggested fits
         raise InfeasiblePlanError(
             f"min coverage {c.min_coverage:g} needs {len(p.already_held) + need} of the {total} reachable targets, "
-            f"but within {_limits(p, budgets)} at most {most} fit ({most / total:.2f})",
+            f"but within {_limits(p, budgets)} at most {most} fit ({most / total:.1%})",
             unmet=[t.id for t in p.coverable],
-            fix=f"lower ${{constraints.min_coverage}} to {most / total:.2f} or less, or raise "
-            + " or ".join(
-                f"${{constraints.{name}}}"
-                for name, value in (("max_hours", c.max_hours), ("deadline", c.deadline), ("max_cost", c.max_cost))
+            fix=(f"lower ${{constraints.min_coverage}} to {share:.2f} or less, or " if share > 0 else "")
+            + ", or ".join(
+                words
+                for words, value in (
+                    ("raise ${constraints.max_hours}", c.max_hours),
+                    ("set a later ${constraints.deadline} or more ${constraints.hours_per_week}", c.deadline),
+                    ("raise ${constraints.max_cost}", c.max_cost),
+                )
                 if value is not None
             ),
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import pytest
 
@@ -114,6 +115,9 @@ def test_min_coverage_beyond_the_budget_is_refused_with_the_fraction_that_fits(b
     with pytest.raises(InfeasiblePlanError) as exc:
         bundled.plan(analyst(min_coverage=0.9, max_hours=100))
     assert "min coverage 0.9" in exc.value.what and "${constraints.min_coverage}" in (exc.value.fix or "")
+    suggested = float(re.search(r"to (\d\.\d+) or less", exc.value.fix or "").group(1))  # type: ignore[union-attr]
+    fits = bundled.plan(analyst(min_coverage=suggested, max_hours=100))
+    assert fits.verification.valid and fits.total_hours <= 100
 
 
 @pytest.mark.parametrize("planner", ["exact", "greedy"])
