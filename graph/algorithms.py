@@ -263,7 +263,7 @@ def dependency_cycles(g: SkillGraph, nodes: Collection[Leaf]) -> list[list[Leaf]
     keep = set(nodes)
     sub = nx.DiGraph()
     for u, v, rel in g.nx.edges(data="rel"):
-        if rel in ("requires", "teaches", "prerequisite") and u in keep and v in keep:
+        if rel in ("requires", "teaches", "prerequisite", "part_of") and u in keep and v in keep:
             sub.add_edge(u, v)
     return _cycles(sub)
 

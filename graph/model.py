@@ -148,6 +148,16 @@ def iter_leaves(condition: Condition) -> Iterator[SkillCondition | CredentialCon
             stack.extend(reversed(condition_children(node)))
 
 
+def _composites(condition: Condition) -> Iterator[Condition]:
+    """Every composite node of a condition tree (the root first)."""
+    stack: list[Condition] = [condition]
+    while stack:
+        node = stack.pop()
+        if requirement_parts(node) is not None:
+            yield node
+            stack.extend(condition_children(node))
+
+
 class CredentialKind(StrEnum):
     """What sort of credential an entry is."""
 
@@ -230,12 +240,59 @@ class Credential(StrictModel):
     url: str | None = None
     valid_until: dt.date | None = None
     stacks_into: tuple[Id, ...] = Field(default=(), description="Larger credentials this one counts toward.")
+    awarded_for: Condition | None = Field(
+        default=None,
+        description=(
+            "Award rule of a stacked credential: a condition tree over credential leaves only (its parts), "
+            "e.g. at_least 4 of 6 badges. A stacked credential with no hours and no cost of its own is earned "
+            "as soon as the rule holds; one with hours or cost has a capstone, taken once the rule holds."
+        ),
+    )
     areas: tuple[str, ...] = Field(default=(), description="Career areas, e.g. 'data', 'cybersecurity'.")
+
+    @model_validator(mode="after")
+    def _award_rule_over_parts(self) -> Credential:
+        if self.awarded_for is None:
+            return self
+        for leaf in iter_leaves(self.awarded_for):
+            if isinstance(leaf, SkillCondition):
+                raise ValueError(
+                    f"awarded_for of {self.id!r} names skill {leaf.skill!r}; an award rule lists credentials "
+                    "(its parts): move skill conditions to 'requires'"
+                )
+            if leaf.credential == self.id:
+                raise ValueError(f"awarded_for of {self.id!r} lists the credential itself as a part; remove it")
+        for node in _composites(self.awarded_for):
+            parts = requirement_parts(node)
+            assert parts is not None
+            distinct = len(set(parts.children))
+            if parts.needed > distinct:
+                raise ValueError(
+                    f"awarded_for of {self.id!r} needs {parts.needed} parts but names only {distinct} distinct "
+                    "ones; lower the number or list more parts"
+                )
+        return self
 
     @property
     def taught_skill_ids(self) -> tuple[str, ...]:
         """Ids of the skills this credential teaches, in catalogue order."""
         return tuple(t.skill for t in self.teaches)
+
+    @property
+    def part_ids(self) -> tuple[str, ...]:
+        """Ids of the credentials its award rule names (its parts), in rule order; empty unless stacked."""
+        if self.awarded_for is None:
+            return ()
+        return tuple(
+            dict.fromkeys(
+                leaf.credential for leaf in iter_leaves(self.awarded_for) if isinstance(leaf, CredentialCondition)
+            )
+        )
+
+    @property
+    def earned_by_parts(self) -> bool:
+        """A stacked credential with no capstone (no hours, no cost): its parts alone earn it."""
+        return self.awarded_for is not None and not self.hours and not self.cost
 
 
 class Occupation(StrictModel):

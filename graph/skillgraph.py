@@ -22,7 +22,9 @@ class SkillGraph:
     - ``("credential", c) -> ("skill", s)`` with ``rel="teaches"``;
     - ``leaf -> ("credential", c)`` with ``rel="requires"`` for every leaf of c's requirement tree;
     - ``("skill", s) -> ("occupation", o)`` with ``rel="essential"`` or ``"optional"``;
-    - ``("credential", c) -> ("credential", p)`` with ``rel="stacks_into"``.
+    - ``("credential", c) -> ("credential", p)`` with ``rel="stacks_into"``;
+    - ``("credential", part) -> ("credential", stack)`` with ``rel="part_of"`` for every part of a stack's award rule
+      (the award rule is also part of the stack's effective requirement, so ``requires`` edges exist too).
 
     Examples
     --------
@@ -80,6 +82,8 @@ class SkillGraph:
                 g.add_edge(leaf, (Kind.credential, c.id), rel="requires")
             for big in c.stacks_into:
                 g.add_edge((Kind.credential, c.id), (Kind.credential, big), rel="stacks_into")
+            for part in c.part_ids:
+                g.add_edge((Kind.credential, part), (Kind.credential, c.id), rel="part_of")
         for o in self.occupations.values():
             g.add_node((Kind.occupation, o.id), label=o.label)
             for sid in o.essential_skills:
@@ -166,18 +170,26 @@ class SkillGraph:
         return tuple(out)
 
     def effective_requirement(self, credential_id: str) -> Condition | None:
-        """The credential's own requirement tree AND its implicit skill prerequisites."""
+        """The credential's own requirement tree AND its award rule (if stacked) AND its implicit skill prerequisites.
+
+        Examples
+        --------
+        >>> from graph.model import AtLeast, Catalogue, Credential, CredentialCondition
+        >>> stack = Credential(id="cert", name="Cert", provider="P", awarded_for=AtLeast(at_least=1, of=(
+        ...     CredentialCondition(credential="b1"), CredentialCondition(credential="b2"))))
+        >>> g = SkillGraph(Catalogue(credentials=(stack,)))
+        >>> g.requirement_leaves("cert")
+        [('credential', 'b1'), ('credential', 'b2')]
+        """
         if credential_id in self._effective:
             return self._effective[credential_id]
         c = self.credentials[credential_id]
-        implicit = [SkillCondition(skill=p) for p in self.implicit_prerequisites(credential_id)]
-        result: Condition | None
-        if not implicit:
-            result = c.requires
-        elif c.requires is None and len(implicit) == 1:
-            result = implicit[0]
-        else:
-            parts: list[Condition] = ([c.requires] if c.requires is not None else []) + list(implicit)
+        parts: list[Condition] = [cond for cond in (c.requires, c.awarded_for) if cond is not None]
+        parts += [SkillCondition(skill=p) for p in self.implicit_prerequisites(credential_id)]
+        result: Condition | None = None
+        if len(parts) == 1:
+            result = parts[0]
+        elif parts:
             result = AllOf(all_of=tuple(parts))
         self._effective[credential_id] = result
         return result

@@ -10,6 +10,7 @@ from graph.conditions import Leaf, leaves
 from graph.holdings import Holdings
 from graph.model import Credential, Kind, Occupation, Skill
 from graph.skillgraph import SkillGraph
+from graph.stacks import part_cycles
 
 ERROR = "error"
 WARNING = "warning"
@@ -65,6 +66,19 @@ def validate(g: SkillGraph) -> list[Problem]:
                 tuple(cycle),
             )
         )
+    position = {c.id: i for i, c in reversed(list(enumerate(cat.credentials)))}
+    for cycle in part_cycles(g):
+        shown = " -> ".join([*cycle, cycle[0]])
+        problems.append(
+            Problem(
+                "part_cycle",
+                ERROR,
+                f"/credentials/{position[cycle[0]]}/awarded_for",
+                f"stacked credentials are parts of each other: {shown}",
+                "remove one credential from an award rule on the cycle",
+                tuple(cycle),
+            )
+        )
     problems += _unsatisfiable(g)
     problems += _incomplete_facts(g)
     return problems
@@ -74,7 +88,7 @@ def _incomplete_facts(g: SkillGraph) -> list[Problem]:
     """Facts the planner needs to compare credentials fairly: hours, and one currency."""
     out = []
     for i, c in enumerate(g.catalogue.credentials):
-        if c.hours is None:
+        if c.hours is None and not c.earned_by_parts:
             out.append(
                 Problem(
                     "missing_hours",
@@ -166,6 +180,8 @@ def _unknown_references(g: SkillGraph) -> list[Problem]:
             unknown(f"/credentials/{i}/teaches/{j}/skill", Kind.skill, t.skill)
         for kind, ident in leaves(c.requires):
             unknown(f"/credentials/{i}/requires", kind, ident)
+        for kind, ident in leaves(c.awarded_for):
+            unknown(f"/credentials/{i}/awarded_for", kind, ident)
         for j, big in enumerate(c.stacks_into):
             unknown(f"/credentials/{i}/stacks_into/{j}", Kind.credential, big, WARNING)
     for i, o in enumerate(cat.occupations):

@@ -9,8 +9,9 @@ from graph.algorithms import order_credentials, stages
 from graph.conditions import Leaf
 from graph.errors import PlanVerificationError
 from graph.model import Kind
+from graph.stacks import earned_along
 from recommender.limits import finish_date
-from recommender.plan import MetBy, Quality, Step, Uncovered, Verification
+from recommender.plan import Earned, MetBy, Quality, Step, Uncovered, Verification
 from recommender.problem import PlanProblem
 
 PENDING = Verification(valid=False, checks=(), problems=("not verified yet",))
@@ -118,6 +119,21 @@ def _met_by(p: PlanProblem, leaf: Leaf, position: dict[str, int], first_provider
     return MetBy(requirement=ident, kind=kind, source="step", step=position[provider])
 
 
+def earned_on_the_way(p: PlanProblem, steps: tuple[Step, ...]) -> tuple[Earned, ...]:
+    """The stacked credentials the steps earn with no step of their own (their parts award them)."""
+    g = p.g
+    return tuple(
+        Earned(
+            credential_id=e.credential_id,
+            name=g.credentials[e.credential_id].name,
+            provider=g.credentials[e.credential_id].provider,
+            after_step=e.after_step,
+            via=e.via,
+        )
+        for e in earned_along(g, p.holdings, [s.credential_id for s in steps])
+    )
+
+
 def totals(p: PlanProblem, steps: tuple[Step, ...]) -> tuple[float, float, int | None]:
     """Total hours, total cost and (with hours per week) total weeks."""
     hours = round(sum(s.hours for s in steps), 6)
@@ -173,7 +189,11 @@ def explanation(
     for u in uncovered:
         notes.append(f"Not covered: {g.label((u.kind, u.target))}: {u.detail}.")
     unknown_hours = [
-        st.name for st in steps if st.credential_id in g.credentials and g.credentials[st.credential_id].hours is None
+        st.name
+        for st in steps
+        if st.credential_id in g.credentials
+        and g.credentials[st.credential_id].hours is None
+        and not g.credentials[st.credential_id].earned_by_parts
     ]
     if unknown_hours:
         notes.append(f"No hours stated for {', '.join(unknown_hours)}; the totals count them as 0 hours.")

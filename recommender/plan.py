@@ -63,6 +63,16 @@ class Step(_Contract):
     url: str | None = None
 
 
+class Earned(_Contract):
+    """A stacked credential the steps earn on the way, with no step of its own: its parts alone award it."""
+
+    credential_id: str
+    name: str
+    provider: str
+    after_step: Count = Field(ge=1, description="1-based index of the step after which its award rule holds.")
+    via: tuple[str, ...] = Field(description="Ids of the steps' credentials that count toward its award rule.")
+
+
 class UncoveredReason(StrEnum):
     """Why a target is not on the plan.
 
@@ -147,6 +157,11 @@ class Pathway(_Contract):
     covered: tuple[str, ...] = Field(description="Targets the plan reaches (including ones already held).")
     already_held: tuple[str, ...] = Field(default=(), description="Targets the learner holds already.")
     uncovered: tuple[Uncovered, ...] = ()
+    earned: tuple[Earned, ...] = Field(
+        default=(),
+        description="Stacked credentials the steps (with held credentials) earn on the way, without a step of "
+        "their own; a stacked credential that is itself a step is not repeated here.",
+    )
     total_hours: Number
     total_cost: Number
     currency: str = "USD"

@@ -74,6 +74,15 @@ def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
         lines.append("")
     else:
         lines += ["No credentials to take.", ""]
+    if pathway.earned:
+        lines += ["## Earned on the way", ""]
+        names = {s.credential_id: s.name for s in pathway.steps}
+        for e in pathway.earned:
+            parts = ", ".join(names.get(c, c) for c in e.via)
+            lines.append(
+                f"- **{e.name}** ({e.provider}): earned after step {e.after_step}, from {parts or 'held credentials'}"
+            )
+        lines.append("")
     if pathway.covered:
         lines.append(
             "**Covered:** "

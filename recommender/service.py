@@ -19,7 +19,15 @@ from graph.skillgraph import SkillGraph
 from graph.validate import Problem, validate
 from ingest.formats import Override, Skipped
 from ingest.settings import Settings
-from recommender.build import PENDING, build_steps, covered_targets, explanation, objective_value, totals
+from recommender.build import (
+    PENDING,
+    build_steps,
+    covered_targets,
+    earned_on_the_way,
+    explanation,
+    objective_value,
+    totals,
+)
 from recommender.gaps import GapReport, choose_occupations, choose_provider, gap_report
 from recommender.plan import Alternative, Pathway, Verification
 from recommender.planners import DEFAULT_PLANNER, ExactPlanner, Planner, Proposal, get_planner
@@ -330,6 +338,7 @@ class CredpathService:
             covered=covered,
             already_held=tuple(t.id for t in p.already_held),
             uncovered=uncovered,
+            earned=earned_on_the_way(p, steps),
             total_hours=hours,
             total_cost=cost,
             currency=currencies.pop() if len(currencies) == 1 else "USD",

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from graph.conditions import describe, is_met, witness
 from graph.model import Kind
 from graph.skillgraph import SkillGraph
+from graph.stacks import earned_along
 from recommender.limit_checks import meets_deadline, min_coverage_met
 from recommender.plan import Finding, MetBy, Pathway, Step, Verification
 from recommender.plan_checks import (
@@ -335,6 +336,71 @@ def alternatives_sound(s: Subject) -> list[Finding] | None:
     return out
 
 
+def earned_claims(s: Subject) -> list[Finding] | None:
+    """Each stacked credential claimed earned on the way is earned by its parts after that step, and none is missed."""
+    if s.pathway is None:
+        return None
+    order = [step.credential_id for step in s.steps]
+    truth = {e.credential_id: e for e in earned_along(s.g, s.held, order)}
+    out = []
+    for i, claim in enumerate(s.pathway.earned):
+        real = truth.get(claim.credential_id)
+        cred = s.g.credentials.get(claim.credential_id)
+        if real is None:
+            why = (
+                "is not in the catalogue"
+                if cred is None
+                else "has no award rule of its own"
+                if cred.awarded_for is None
+                else "has a capstone (hours or cost of its own), so it needs a step"
+                if not cred.earned_by_parts
+                else "is held already or is a step"
+                if cred.id in s.held.credentials or cred.id in order
+                else f"is not earned: its award rule needs {describe(cred.awarded_for, s.g.label)}"
+            )
+            out.append(
+                Finding(
+                    check="earned_claims",
+                    pointer=f"/earned/{i}",
+                    message=f"{claim.credential_id} is claimed earned on the way but {why}",
+                    fix="list only stacked credentials whose award rule the steps and held credentials meet",
+                )
+            )
+            continue
+        if claim.after_step != real.after_step:
+            out.append(
+                Finding(
+                    check="earned_claims",
+                    pointer=f"/earned/{i}/after_step",
+                    message=f"{claim.credential_id} is earned after step {real.after_step}, not {claim.after_step}",
+                    fix=f"set after_step to {real.after_step}",
+                )
+            )
+        parts = set(cred.part_ids) if cred is not None else set()
+        strays = [c for c in claim.via if c not in parts or c not in order[: real.after_step]]
+        if strays:
+            out.append(
+                Finding(
+                    check="earned_claims",
+                    pointer=f"/earned/{i}/via",
+                    message=f"{claim.credential_id}: {', '.join(strays)} are not parts taken by step {real.after_step}",
+                    fix="name only steps, up to after_step, that are parts of its award rule",
+                )
+            )
+    claimed = {e.credential_id for e in s.pathway.earned}
+    out += [
+        Finding(
+            check="earned_claims",
+            pointer="/earned",
+            message=f"{cid} is earned after step {e.after_step} but not listed as earned on the way",
+            fix="list it in earned",
+        )
+        for cid, e in truth.items()
+        if cid not in claimed
+    ]
+    return out
+
+
 CHECKS: tuple[Check, ...] = (
     schema_version_known,
     request_known,
@@ -357,6 +423,7 @@ CHECKS: tuple[Check, ...] = (
     uncovered_reasons,
     quality_consistent,
     alternatives_sound,
+    earned_claims,
 )
 """Every check, in the order it runs; its function name is its name in ``Verification.checks``."""
 
