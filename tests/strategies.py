@@ -74,3 +74,35 @@ def dag_catalogues(
             )
         )
     return Catalogue(skills=tuple(skills), credentials=tuple(creds))
+
+
+@st.composite
+def stacked_catalogues(draw: st.DrawFn, max_skills: int = 6, max_creds: int = 6, max_stacks: int = 2) -> Catalogue:
+    """A random DAG catalogue plus stacked credentials: each awarded for N of (or all of) earlier credentials,
+    stacks included, some with a capstone (hours and cost of their own), a skill they teach or a requirement."""
+    cat = draw(dag_catalogues(max_skills=max_skills, max_creds=max_creds))
+    sids = [s.id for s in cat.skills]
+    creds = list(cat.credentials)
+    for k in range(draw(st.integers(1, max_stacks))):
+        ids = [c.id for c in creds]
+        parts = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=min(4, len(ids)), unique=True))
+        leaves = tuple(CredentialCondition(credential=p) for p in parts)
+        n = draw(st.integers(1, len(parts)))
+        rule: Condition = AtLeast(at_least=n, of=leaves) if n < len(parts) else AllOf(all_of=leaves)
+        capstone = draw(st.booleans())
+        teaches = draw(st.lists(st.sampled_from(sids), max_size=1))
+        requires = draw(st.sampled_from([None, *[SkillCondition(skill=s) for s in sids[:2]]]))
+        creds.append(
+            Credential(
+                id=f"stack{k}",
+                name=f"Stack {k}",
+                provider="S",
+                kind="certificate",
+                teaches=tuple(TaughtSkill(skill=s) for s in teaches),
+                requires=requires,
+                awarded_for=rule,
+                hours=float(draw(st.integers(1, 10))) if capstone else None,
+                cost=float(draw(st.integers(0, 100))) if capstone else 0.0,
+            )
+        )
+    return cat.model_copy(update={"credentials": tuple(creds)})

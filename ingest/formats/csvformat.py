@@ -22,7 +22,7 @@ from ingest.formats.textio import iter_rows, open_text
 REQUIRED_COLUMNS = ("id", "name", "provider")
 OPTIONAL_COLUMNS = (
     "kind", "description", "teaches", "requires", "hours", "credits", "cost", "currency", "level",
-    "delivery", "language", "url", "valid_until", "stacks_into", "areas", "alt_ids",
+    "delivery", "language", "url", "valid_until", "stacks_into", "awarded_for", "areas", "alt_ids",
 )  # fmt: skip
 LIST_SEPARATOR = ";"
 DELIMITERS = (",", ";", "\t")
@@ -131,11 +131,12 @@ def _credential(cells: dict[str, str], skills: dict[str, Skill]) -> Credential:
     fields["teaches"] = tuple(
         TaughtSkill(skill=_skill_ref(item, skills)) for item in split_list(cells.get("teaches", ""))
     )
-    if cells.get("requires"):
-        try:
-            fields["requires"] = parse_requires(cells["requires"], label_skill_id)
-        except ExpressionError as exc:
-            raise _CellError("requires", f"character {exc.column}: {exc.message}") from None
+    for column in ("requires", "awarded_for"):
+        if cells.get(column):
+            try:
+                fields[column] = parse_requires(cells[column], label_skill_id)
+            except ExpressionError as exc:
+                raise _CellError(column, f"character {exc.column}: {exc.message}") from None
     try:
         return Credential(**fields)
     except ValidationError as exc:

@@ -21,6 +21,7 @@ from graph.model import (
 )
 from ingest.formats.base import AdapterResult
 from ingest.formats.common import credential_kind, label_skill_id, model_or_skip, validation_reason
+from ingest.formats.ctdl.stacking import split_award_rule
 from ingest.formats.ctdl.values import (
     cost_of,
     credits_of,
@@ -302,10 +303,19 @@ class _Reader(NodeReader):
         for entry in self.pending:
             for part in entry.parts:
                 stacks.setdefault(part, []).append(entry.fields["id"])
+        parts_of: dict[str, list[str]] = {entry.fields["id"]: list(entry.parts) for entry in self.pending}
+        for entry in self.pending:
+            for big in entry.fields["stacks_into"]:
+                parts_of.setdefault(big, []).append(entry.fields["id"])
         credentials: dict[str, Credential] = {}
         for entry in self.pending:
             fields = dict(entry.fields)
             fields["stacks_into"] = unique([*fields["stacks_into"], *stacks.get(fields["id"], [])])
+            fields["requires"], fields["awarded_for"] = split_award_rule(
+                fields["requires"], unique(parts_of.get(fields["id"], []))
+            )
+            if fields["awarded_for"] is not None:
+                self.whole_of_parts(entry.pointer, fields)
             fields["provider"] = self.provider_name(entry)
             credential = model_or_skip(Credential, f"{self.path}#{entry.pointer}", self.skipped, **fields)
             if credential:
@@ -321,6 +331,28 @@ class _Reader(NodeReader):
             skills=tuple(self.skills.values()),
             credentials=tuple(credentials.values()),
         )
+
+    def whole_of_parts(self, pointer: str, fields: dict[str, Any]) -> None:
+        """Drop the duration and cost a credential made of parts states: in CTDL they describe the whole.
+
+        An AggregateCost is the sum of the parts' costs; planning adds the parts' own hours and costs, so keeping
+        the whole's as well would count them twice. A capstone is a part of its own in CTDL (a course or an
+        assessment in ``hasPart``).
+        """
+        stated = [
+            f"{fields['hours']:g} hours" if fields.get("hours") else "",
+            f"cost {fields['cost']:g}" if fields.get("cost") else "",
+        ]
+        said = " and ".join(x for x in stated if x)
+        if said:
+            self.skip(
+                pointer,
+                f"credential made of parts: its stated {said} describe the whole, so the planner counts its "
+                "parts' hours and costs instead (model a capstone as a part of its own)",
+            )
+        fields["hours"] = None
+        fields.pop("cost", None)
+        fields.pop("currency", None)
 
     def provider_name(self, entry: _Pending) -> str:
         """Name of the first offering/owning organisation; its IRI when it is not defined in the input."""

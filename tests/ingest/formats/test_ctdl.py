@@ -70,15 +70,22 @@ def test_two_targets_in_one_profile_are_all_required() -> None:
 
 
 def test_program_graph_stacks_its_parts_and_converts_duration_and_cost() -> None:
-    catalogue = read("LearningProgram-1-graph.json").catalogue
-    by_id = {c.id: c for c in catalogue.credentials}
+    result = read("LearningProgram-1-graph.json")
+    by_id = {c.id: c for c in result.catalogue.credentials}
     program = by_id[PROGRAM_1]
     assert program.kind is CredentialKind.program
     assert program.name == "Lifelong Learning Accelerator"
-    assert (program.cost, program.currency) == (4485.0, "USD")  # the AggregateCost profile
+    assert program.awarded_for == AllOf(
+        all_of=tuple(CredentialCondition(credential=c) for c in (COURSE_A, COURSE_B, COURSE_C))
+    )  # hasPart with no "N of these" profile: all of its parts
+    # Its P9M (at 10 study hours a week) and its AggregateCost describe the whole: the parts' own are counted.
+    assert (program.hours, program.cost, program.earned_by_parts) == (None, 0.0, True)
+    (note,) = [s for s in result.skipped if "made of parts" in s.reason]
+    hours = 9 * 365.25 / 12 / 7 * 10
+    assert f"{round(hours, 2):g} hours and cost 4485 describe the whole" in note.reason
+    assert sum(by_id[c].cost for c in (COURSE_A, COURSE_B, COURSE_C)) == 4485.0
     assert program.delivery is Delivery.blended
     assert program.language == "en-US"
-    assert program.hours == pytest.approx(9 * 365.25 / 12 / 7 * 10, abs=0.01)  # P9M at 10 study hours a week
     assert program.areas == ("Data Analyst", "Life Coach", "Digital Marketing Specialist", "Innovation Manager")
     for course in (COURSE_A, COURSE_B, COURSE_C):
         assert by_id[course].stacks_into == (PROGRAM_1,)
@@ -157,10 +164,11 @@ def test_competency_framework_and_course_details() -> None:
     assert micro.level is Level.intermediate
     assert micro.delivery is Delivery.blended
     assert micro.cost == 0.0
-    assert isinstance(micro.requires, AllOf)
-    counted, competency = micro.requires.all_of
+    # hasPart names a course: the "2 of these 3" profile is its award rule, the competency stays a requirement.
+    counted = micro.awarded_for
     assert isinstance(counted, AtLeast) and counted.at_least == 2 and len(counted.of) == 3
-    assert competency == SkillCondition(skill=analysis.id)
+    assert micro.requires == SkillCondition(skill=analysis.id)
+    assert micro.earned_by_parts and micro.part_ids[0] == course.id
     reasons = [s.reason for s in result.skipped]
     assert any("'Galleons' is not an ISO 4217 code" in r for r in reasons)
     assert any("CostManifest" in r for r in reasons)
