@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from graph.conditions import describe
 from graph.model import Kind
 from graph.skillgraph import SkillGraph
 from recommender.escape import markdown_link, markdown_text
@@ -53,6 +54,9 @@ def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
                     needed_by.setdefault(m.requirement, []).append(later.index)
         for s in pathway.steps:
             teaches = ", ".join(_label(g, Kind.skill, x) for x in s.teaches)
+            rule = g.credentials[s.credential_id].awarded_for if s.credential_id in g.credentials else None
+            if not teaches and rule is not None:
+                teaches = f"awarded for {describe(rule, lambda leaf: _label(g, *leaf))}"
             if not teaches:
                 steps_needing = ", ".join(str(i) for i in needed_by.get(s.credential_id, []))
                 teaches = f"required by step {steps_needing}" if steps_needing else "—"
@@ -78,9 +82,10 @@ def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
         lines += ["## Earned on the way", ""]
         names = {s.credential_id: s.name for s in pathway.steps}
         for e in pathway.earned:
-            parts = ", ".join(names.get(c, c) for c in e.via)
+            parts = ", ".join(markdown_text(names.get(c, c)) for c in e.via)
             lines.append(
-                f"- **{e.name}** ({e.provider}): earned after step {e.after_step}, from {parts or 'held credentials'}"
+                f"- **{markdown_text(e.name)}** ({markdown_text(e.provider)}): earned after step {e.after_step}, "
+                f"from {parts or 'held credentials'}"
             )
         lines.append("")
     if pathway.covered:

@@ -185,8 +185,9 @@ def build_credential(area: str, spec: dict[str, Any], keys: Mapping[str, str]) -
         "stacks_into": spec.get("stacks_into", []),
         **meta,
     }
-    if "requires" in spec:
-        data["requires"] = resolve_condition(spec["requires"], keys, where)
+    for rule in ("requires", "awarded_for"):
+        if rule in spec:
+            data[rule] = resolve_condition(spec[rule], keys, where)
     return Credential.model_validate(data)
 
 

@@ -83,6 +83,8 @@ def test_targeting_a_stack_picks_the_cheapest_parts_that_meet_its_rule(service: 
     assert sorted(s.credential_id for s in plan.steps) == ["b1", "b2", "b3", "b5", "cert"]
     assert plan.total_hours == 10 + 12 + 8 + 5 and plan.optimal and plan.covered == ("cert",)
     assert plan.steps[-1].credential_id == "cert" and plan.steps[-1].hours == 0
+    rule = ", ".join(f"Badge {i}" for i in range(1, 7))
+    assert f"| free | awarded for 4 of ({rule}) |" in service.markdown(plan)
     greedy = service.plan(LearnerProfile(targets=Targets(credentials=("cert",))), planner="greedy")
     assert greedy.verification.valid and greedy.fallback is None and "cert" in greedy.covered
 

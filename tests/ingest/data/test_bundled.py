@@ -97,7 +97,8 @@ def forward_chain(catalogue: Catalogue) -> tuple[set[str], set[str]]:
         for cred in catalogue.credentials:
             if cred.id in earned or not implicit[cred.id] <= skills:
                 continue
-            if cred.requires is None or holds(cred.requires, skills, earned):
+            rules = [r for r in (cred.requires, cred.awarded_for) if r is not None]
+            if all(holds(r, skills, earned) for r in rules):
                 earned.add(cred.id)
                 skills |= set(cred.taught_skill_ids)
                 changed = True
@@ -155,6 +156,9 @@ def test_every_credential_is_attainable_from_nothing(bundled: Catalogue) -> None
 
 def test_credentials_teach_esco_skills_with_hours_and_cost(bundled: Catalogue) -> None:
     for cred in bundled.credentials:
+        if cred.earned_by_parts:  # a stack earned by its parts alone: its parts teach, take the hours and cost
+            assert not cred.teaches and cred.hours is None and cred.cost == 0, cred.id
+            continue
         assert cred.teaches, cred.id
         assert all(t.startswith(ESCO_SKILL) for t in cred.taught_skill_ids), cred.id
         assert cred.hours is not None and cred.hours > 0, cred.id
@@ -172,6 +176,7 @@ def test_a_stacked_credential_is_larger(bundled: Catalogue) -> None:
     kinds = {c.id: c.kind for c in bundled.credentials}
     targets = {t for c in bundled.credentials for t in c.stacks_into}
     assert targets
+    assert {c.id for c in bundled.credentials if c.awarded_for is not None} <= targets
     small = {CredentialKind.badge, CredentialKind.microcredential, CredentialKind.course}
     assert all(kinds[t] not in small for t in targets)
 
