@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from graph.model import AllOf, Condition, CredentialCondition, iter_leaves
+from graph.model import Condition, CredentialCondition, Gate, iter_leaves, requirement_parts
 from ingest.formats.requires import all_of
 
 
@@ -17,7 +17,7 @@ def split_award_rule(requires: Condition | None, parts: Collection[str]) -> tupl
 
     Examples
     --------
-    >>> from graph.model import AtLeast, SkillCondition
+    >>> from graph.model import AllOf, AtLeast, SkillCondition
     >>> rule = AtLeast(at_least=2, of=tuple(CredentialCondition(credential=c) for c in "abc"))
     >>> split_award_rule(AllOf(all_of=(rule, SkillCondition(skill="s"))), ["a"]) == (SkillCondition(skill="s"), rule)
     True
@@ -28,11 +28,10 @@ def split_award_rule(requires: Condition | None, parts: Collection[str]) -> tupl
     """
     if not parts:
         return requires, None
-    profiles: list[Condition] = []
-    if isinstance(requires, AllOf):
-        profiles = list(requires.all_of)
-    elif requires is not None:
-        profiles = [requires]
+    top = requirement_parts(requires) if requires is not None else None
+    profiles: list[Condition] = [] if requires is None else [requires]
+    if top is not None and top.gate == Gate.all_of:
+        profiles = list(top.children)
     award = [p for p in profiles if _names_parts(p, parts)]
     rest = [p for p in profiles if p not in award]
     rule = all_of(award) or all_of([CredentialCondition(credential=c) for c in dict.fromkeys(parts)])
