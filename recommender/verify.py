@@ -376,17 +376,27 @@ def earned_claims(s: Subject) -> list[Finding] | None:
                     fix=f"set after_step to {real.after_step}",
                 )
             )
-        parts = set(cred.part_ids) if cred is not None else set()
-        strays = [c for c in claim.via if c not in parts or c not in order[: real.after_step]]
-        if strays:
+        if claim.via != real.via:
             out.append(
                 Finding(
                     check="earned_claims",
                     pointer=f"/earned/{i}/via",
-                    message=f"{claim.credential_id}: {', '.join(strays)} are not parts taken by step {real.after_step}",
-                    fix="name only steps, up to after_step, that are parts of its award rule",
+                    message=f"{claim.credential_id} is earned via {', '.join(real.via) or 'held credentials'}, "
+                    f"not {', '.join(claim.via) or 'nothing'}",
+                    fix=f"set via to {list(real.via)}: the steps, in order, that meet its award rule",
                 )
             )
+        assert cred is not None
+        for name, shown, truth_value in (("name", claim.name, cred.name), ("provider", claim.provider, cred.provider)):
+            if shown != truth_value:
+                out.append(
+                    Finding(
+                        check="earned_claims",
+                        pointer=f"/earned/{i}/{name}",
+                        message=f"{claim.credential_id}: {name} is {shown!r}, the catalogue says {truth_value!r}",
+                        fix=f"copy the {name} from the catalogue",
+                    )
+                )
     claimed = {e.credential_id for e in s.pathway.earned}
     out += [
         Finding(

@@ -111,5 +111,8 @@ def test_the_verifier_rejects_forged_wrong_and_missing_earned_claims(service: Cr
     assert _forged(plan, (real, capstone)) == ["/earned/1"]
     assert _forged(plan, (real.model_copy(update={"after_step": 2}),)) == ["/earned/0/after_step"]
     assert _forged(plan, (real.model_copy(update={"via": ("b4",)}),)) == ["/earned/0/via"]
+    assert _forged(plan, (real.model_copy(update={"via": real.via[::-1]}),)) == ["/earned/0/via"]
+    assert _forged(plan, (real.model_copy(update={"name": "Better Certificate"}),)) == ["/earned/0/name"]
+    assert _forged(plan, (real.model_copy(update={"provider": "Elsewhere"}),)) == ["/earned/0/provider"]
     short = service.plan(LearnerProfile(targets=Targets(skills=("s1",))))
     assert _forged(short, (real.model_copy(update={"after_step": 1}),)) == ["/earned/0"]
