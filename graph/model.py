@@ -305,6 +305,7 @@ class Occupation(StrictModel):
     description: str = ""
     essential_skills: tuple[Id, ...] = ()
     optional_skills: tuple[Id, ...] = ()
+    isco_group: str | None = Field(default=None, description="ISCO-08 group code the occupation is filed under.")
 
 
 class Catalogue(StrictModel):

@@ -148,6 +148,61 @@ class Alternative(_Contract):
     verification: Verification
 
 
+class OccupationCoverage(_Contract):
+    """How much of the target occupation's essential skills the catalogue can teach (or the learner holds)."""
+
+    occupation: str
+    label: str
+    essential: int = Field(ge=0, description="Essential skills of the occupation.")
+    reachable: int = Field(ge=0, description="Of those, held or taught by a credential the learner can reach.")
+    share: float = Field(ge=0, le=1, description="reachable / essential (1 when it has no essential skills).")
+    nothing_teaches: tuple[str, ...] = Field(default=(), description="Essential skills no credential teaches.")
+
+
+class NearOccupation(_Contract):
+    """An occupation the catalogue can teach in full that shares essential skills with the target."""
+
+    occupation: str
+    label: str
+    shared: int = Field(ge=1, description="Essential skills it has in common with the target occupation.")
+    share: float = Field(ge=0, le=1, description="shared / the target's essential skills.")
+    coverage: float = Field(ge=0, le=1, description="Share of its own essential skills the catalogue reaches.")
+
+
+class GoalCandidate(_Contract):
+    """One reading of a goal in plain words: an occupation or a skill, with its retrieval score."""
+
+    id: str
+    label: str
+    kind: str = Field(description="'occupation' or 'skill'.")
+    score: float = Field(description="Higher is better; comparable within one goal only.")
+    phrase: str = Field(default="", description="The part of the goal text it answers.")
+
+
+class GoalBackground(_Contract):
+    """The learner's current occupation read from a pivot ("from X to Y"), and its skills."""
+
+    phrase: str = Field(description="The words of the goal that name the background.")
+    occupation: str | None = None
+    label: str | None = None
+    likely_held: tuple[str, ...] = Field(default=(), description="Its essential skills: likely held, unconfirmed.")
+    assumed: tuple[str, ...] = Field(
+        default=(), description="Skills the learner confirmed; the plan counts them as held."
+    )
+
+
+class Goal(_Contract):
+    """A goal in plain words, resolved against the catalogue's occupations and skills."""
+
+    text: str
+    candidates: tuple[GoalCandidate, ...] = ()
+    chosen: str | None = Field(default=None, description="Occupation the plan targets, if any.")
+    background: GoalBackground | None = None
+    target_skills: tuple[str, ...] = Field(default=(), description="Skills named as goals ('learn Kubernetes').")
+    ambiguous: bool = Field(default=False, description="The top occupations score too close to tell apart.")
+    notes: tuple[str, ...] = Field(default=(), description="Plain-language remarks on how the text was read.")
+
+
 class Pathway(_Contract):
     """An ordered micro-credential pathway for one learner profile."""
 
@@ -183,6 +238,11 @@ class Pathway(_Contract):
     fallback: str | None = Field(
         default=None,
         description="Why the exact planner's plan stands in for the requested planner's, if it does.",
+    )
+    goal: Goal | None = Field(default=None, description="The plain-words goal this plan was made for, if any.")
+    coverage: OccupationCoverage | None = Field(default=None, description="With an occupation target.")
+    nearest_occupations: tuple[NearOccupation, ...] = Field(
+        default=(), description="When the catalogue cannot teach the whole occupation: nearest ones it can."
     )
 
     @property

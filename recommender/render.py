@@ -25,6 +25,7 @@ def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
     only from a step's ``url`` and only for http(s) URLs.
     """
     lines = ["# Your pathway", ""]
+    lines += _goal_lines(pathway, g)
     q = pathway.quality
     if pathway.optimal:
         status = "optimal"
@@ -100,6 +101,7 @@ def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
         for u in pathway.uncovered:
             lines.append(f"- **{_label(g, u.kind, u.target)}** ({u.reason.value}): {markdown_text(u.detail)}")
         lines.append("")
+    lines += _reach_lines(pathway)
     if pathway.alternatives:
         lines.append("## Alternatives")
         lines.append("")
@@ -125,3 +127,55 @@ def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
         else f"- Verification FAILED: {'; '.join(markdown_text(p) for p in v.problems)}"
     )
     return "\n".join(lines) + "\n"
+
+
+def _goal_lines(pathway: Pathway, g: SkillGraph) -> list[str]:
+    """How the plain-words goal was read: the chosen occupation, other readings and the background."""
+    goal = pathway.goal
+    if goal is None:
+        return []
+    lines = [f"**Goal:** “{goal.text}”"]
+    if goal.chosen:
+        lines.append(f"- planned for: **{g.label((Kind.occupation, goal.chosen))}**")
+    others = [c.label for c in goal.candidates if c.kind == "occupation" and c.id != goal.chosen][:4]
+    if others:
+        lines.append(
+            ("- close readings (choose one to plan for it instead): " if goal.ambiguous else "- other readings: ")
+            + ", ".join(others)
+        )
+    if goal.target_skills:
+        lines.append("- skills asked for: " + ", ".join(g.label((Kind.skill, s)) for s in goal.target_skills))
+    b = goal.background
+    if b is not None:
+        who = b.label or b.phrase
+        if b.assumed:
+            lines.append(f"- background: {who}; {len(b.assumed)} of its skills counted as held (you confirmed them)")
+        elif b.likely_held:
+            lines.append(
+                f"- background: {who}; {len(b.likely_held)} of its skills are likely held but not assumed "
+                "(confirm them to count them as held)"
+            )
+    lines += [f"- {n}" for n in goal.notes]
+    return [*lines, ""]
+
+
+def _reach_lines(pathway: Pathway) -> list[str]:
+    """What the catalogue covers of the target occupation, and the nearest occupations it covers in full."""
+    c = pathway.coverage
+    if c is None or c.share >= 1:
+        return []
+    lines = [
+        "## What the catalogue covers",
+        "",
+        f"The catalogue can teach {c.reachable} of the {c.essential} essential skills of **{c.label}** "
+        f"({c.share:.0%}); no credential teaches {len(c.nothing_teaches)} of them.",
+        "",
+    ]
+    if pathway.nearest_occupations:
+        lines += ["Nearest occupations the catalogue can teach in full:", ""]
+        lines += [
+            f"- **{n.label}**: shares {n.shared} of the {c.essential} essential skills ({n.share:.0%})"
+            for n in pathway.nearest_occupations
+        ]
+        lines.append("")
+    return lines

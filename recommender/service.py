@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -29,10 +29,11 @@ from recommender.build import (
     totals,
 )
 from recommender.gaps import GapReport, choose_occupations, choose_provider, gap_report
-from recommender.plan import Alternative, Pathway, Verification
+from recommender.plan import Alternative, NearOccupation, OccupationCoverage, Pathway, Verification
 from recommender.planners import DEFAULT_PLANNER, ExactPlanner, Planner, Proposal, get_planner
 from recommender.problem import PlanProblem, prepare
 from recommender.profile import LearnerProfile
+from recommender.reach import nearest_occupations, occupation_coverage, reachable_skills
 from recommender.render import to_markdown
 from recommender.settings import PlannerSettings
 from recommender.verify import target_ids, verify, verify_steps
@@ -363,18 +364,44 @@ class CredpathService:
         rounds: int,
         fallback: str | None = None,
     ) -> Pathway:
-        """The verified plan, or InfeasiblePlanError with every reason when it reaches no target at all."""
+        """The verified plan, or InfeasiblePlanError with every reason when it reaches no target at all.
+
+        With an occupation target the plan says how much of it the catalogue covers and, when not all of
+        it, the nearest occupations the catalogue can teach in full.
+        """
+        coverage, nearest = self._occupation_reach(p.profile.targets.occupation, p.held_credentials, p.held_skills)
         if not draft.covered and draft.uncovered:
             g = self.graph
+            near = "; ".join(f"{n.label} ({n.occupation}, shares {n.shared})" for n in nearest)
             raise InfeasiblePlanError(
                 "nothing can be planned: "
                 + "; ".join(f"{g.label((u.kind, u.target))}: {u.detail}" for u in draft.uncovered),
                 unmet=[u.target for u in draft.uncovered],
-                fix="relax the constraints, add what you hold to ${have}, or choose other targets",
+                fix="relax the constraints, add what you hold to ${have}, or choose other targets"
+                + (f"; nearest occupations the catalogue can teach in full: {near}" if near else ""),
             )
         return draft.model_copy(
-            update={"verification": check, "notes": dropped + draft.notes, "rounds": rounds, "fallback": fallback}
+            update={
+                "verification": check,
+                "notes": dropped + draft.notes,
+                "rounds": rounds,
+                "fallback": fallback,
+                "coverage": coverage,
+                "nearest_occupations": nearest,
+            }
         )
+
+    def _occupation_reach(
+        self, occupation: str | None, held_credentials: Collection[str], held_skills: Collection[str]
+    ) -> tuple[OccupationCoverage | None, tuple[NearOccupation, ...]]:
+        """Coverage of a target occupation, and the nearest fully teachable ones when it is not fully covered."""
+        if occupation is None or occupation not in self.graph.occupations:
+            return None, ()
+        reachable = reachable_skills(self.graph, held_credentials, held_skills)
+        coverage = occupation_coverage(self.graph, occupation, reachable)
+        if coverage.share >= 1:
+            return coverage, ()
+        return coverage, nearest_occupations(self.graph, occupation, reachable)
 
     def verify(self, pathway: Pathway) -> Any:
         """Verify any pathway (for example one an advisor edited) against this catalogue."""

@@ -1,4 +1,4 @@
-"""The catalogues that ship inside the package (example, default, ESCO subset) and the loader that finds them."""
+"""The catalogues that ship inside the package (example, default, whole ESCO map, its search index) and their loader."""
 
 from __future__ import annotations
 
@@ -12,16 +12,19 @@ from ingest.formats import NativeAdapter
 
 __all__ = [
     "DEFAULT_CATALOGUE",
-    "ESCO_SUBSET",
+    "ESCO_MAP",
+    "ESCO_SEARCH",
     "EXAMPLE_CATALOGUE",
     "default_catalogue_paths",
+    "default_search_path",
     "example_catalogue_path",
     "load_default",
 ]
 
 EXAMPLE_CATALOGUE = "example_catalogue.yaml"
 DEFAULT_CATALOGUE = "default_catalogue.json"
-ESCO_SUBSET = "esco_subset.json.gz"
+ESCO_MAP = "esco.json.xz"
+ESCO_SEARCH = "esco_search.npz"
 
 
 def _data_dir() -> Path:
@@ -55,13 +58,18 @@ def example_catalogue_path() -> Path:
 
 
 def default_catalogue_paths() -> tuple[Path, ...]:
-    """Paths of the ESCO subset and the default catalogue, in the order they are merged."""
-    return (_data_path(ESCO_SUBSET), _data_path(DEFAULT_CATALOGUE))
+    """Paths of the ESCO map and the default catalogue, in the order they are merged."""
+    return (_data_path(ESCO_MAP), _data_path(DEFAULT_CATALOGUE))
+
+
+def default_search_path() -> Path:
+    """Path of the precomputed search index over the ESCO map's skills and occupations (CatalogueSearch)."""
+    return _data_path(ESCO_SEARCH)
 
 
 @cache
 def load_default() -> Catalogue:
-    """The default catalogue merged over the ESCO subset: credentials, skills and occupations.
+    """The default catalogue merged over the ESCO map: credentials, skills and occupations.
 
     Skills with equal ids merge (ESCO labels and descriptions, our prerequisites). The result is
     immutable, so it is read once per process and shared.

@@ -1,13 +1,15 @@
-"""Rebuild the bundled default catalogue and ESCO subset from the curriculum sources and an ESCO release.
+"""Rebuild the bundled default catalogue, the whole ESCO map and its search index from the curriculum and ESCO.
 
 Run from the repository root::
 
     python ingest/data/build_default_catalogue.py --esco /work/shared/data/esco-v1.1.1
 
 It reads ``ingest/data/curriculum/*.yaml`` (hand-authored credentials whose skills are ESCO UUIDs under
-short local keys) and the ESCO v1.1.1 CSV release, and writes ``default_catalogue.json`` and
-``esco_subset.json.gz`` next to this script. The output is deterministic: the same inputs give the same
-bytes. Only this script reads the ESCO release; the product reads the two files it writes.
+short local keys) and the ESCO v1.1.1 CSV release, and writes ``default_catalogue.json``,
+``esco.json.xz`` (every ESCO skill and occupation, compact JSON) and ``esco_search.npz`` (their label
+scorers and float16 vectors of the bundled static embedder) next to this script. The output is
+deterministic: the same inputs give the same bytes. Only this script reads the ESCO release; the product
+reads the three files it writes.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import csv
 import gzip
 import io
 import json
+import lzma
 import re
 import sys
 from collections import defaultdict
@@ -28,12 +31,16 @@ from typing import Any
 import yaml
 
 from graph.model import Catalogue, Condition, Credential, Occupation, Skill, SkillCondition, iter_leaves
+from ingest.search import CatalogueSearch, StaticEmbedder
 
 HERE = Path(__file__).resolve().parent
 SKILL_URI = "http://data.europa.eu/esco/skill/"
 OCCUPATION_URI = "http://data.europa.eu/esco/occupation/"
 ESCO_VERSION = "ESCO v1.1.1"
 CATALOGUE_ALT_LABELS = 4
+DESCRIPTION_CHARS = 300
+ESCO_FILE = "esco.json.xz"
+SEARCH_FILE = "esco_search.npz"
 META_FIELDS = {"kind", "level", "delivery", "hours", "cost", "credits", "language", "currency"}
 
 csv.field_size_limit(sys.maxsize)
@@ -192,7 +199,7 @@ def build_credential(area: str, spec: dict[str, Any], keys: Mapping[str, str]) -
 
 
 def build(cur: Curriculum, esco: Esco) -> tuple[Catalogue, Catalogue]:
-    """The default catalogue (credentials and their skills) and the ESCO subset (skills and occupations)."""
+    """The default catalogue (credentials and their skills) and the whole ESCO map (skills and occupations)."""
     for key, uri in cur.skill_uri.items():
         if uri not in esco.skills:
             raise BuildError(f"skill key {key!r}: {uri} is not in {ESCO_VERSION}")
@@ -232,21 +239,7 @@ def build(cur: Curriculum, esco: Esco) -> tuple[Catalogue, Catalogue]:
         skills=catalogue_skills,
         credentials=credentials,
     )
-    occupation_uris = list(cur.occupations)
-    subset_ids = set(used) | {s for o in occupation_uris for s in esco.essential[o]}
-    subset_skills = tuple(_esco_skill(uri, esco, subset_ids) for uri in sorted(subset_ids))
-    occupations = tuple(_esco_occupation(uri, esco, subset_ids) for uri in occupation_uris)
-    subset = Catalogue(
-        name=f"{ESCO_VERSION} subset",
-        description=(
-            f"Skills and occupations selected from {ESCO_VERSION} (English) for the credpath default catalogue; "
-            "adapted: occupation skill lists are restricted to the selected skills. This service uses the ESCO "
-            "classification of the European Commission."
-        ),
-        skills=subset_skills,
-        occupations=occupations,
-    )
-    return catalogue, subset
+    return catalogue, full_esco(esco)
 
 
 def _skill_leaves(condition: Condition) -> Iterator[str]:
@@ -255,27 +248,55 @@ def _skill_leaves(condition: Condition) -> Iterator[str]:
             yield leaf.skill
 
 
+def short(text: str, limit: int = DESCRIPTION_CHARS) -> str:
+    """``text`` on one line, cut at a word boundary to at most ``limit`` characters (an ellipsis marks a cut)."""
+    text = one_line(text)
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def _concept(uri: str, row: Mapping[str, str]) -> dict[str, Any]:
-    """The fields every ESCO concept carries over unchanged: id, labels and description."""
+    """The fields every ESCO concept carries: id, labels and the description, shortened."""
     label = row["preferredLabel"]
     alt_labels = tuple(dict.fromkeys(a for a in split_labels(row["altLabels"]) if a != label))
-    return {"id": uri, "label": label, "alt_labels": alt_labels, "description": one_line(row["description"])}
+    return {"id": uri, "label": label, "alt_labels": alt_labels, "description": short(row["description"])}
 
 
-def _esco_skill(uri: str, esco: Esco, subset: set[str]) -> Skill:
-    broader = tuple(sorted(b for b in esco.broader.get(uri, []) if b in subset))
-    return Skill(**_concept(uri, esco.skills[uri]), broader=broader)
-
-
-def _esco_occupation(uri: str, esco: Esco, subset: set[str]) -> Occupation:
-    return Occupation(
-        **_concept(uri, esco.occupations[uri]),
-        essential_skills=tuple(s for s in esco.essential.get(uri, []) if s in subset),
-        optional_skills=tuple(s for s in esco.optional.get(uri, []) if s in subset),
+def full_esco(esco: Esco) -> Catalogue:
+    """Every ESCO skill and occupation: labels, shortened descriptions, skill links and ISCO groups."""
+    skills = tuple(
+        Skill(**_concept(uri, esco.skills[uri]), broader=tuple(sorted(set(esco.broader.get(uri, [])))))
+        for uri in sorted(esco.skills)
+    )
+    occupations = tuple(
+        Occupation(
+            **_concept(uri, row),
+            essential_skills=tuple(dict.fromkeys(s for s in esco.essential.get(uri, []) if s in esco.skills)),
+            optional_skills=tuple(dict.fromkeys(s for s in esco.optional.get(uri, []) if s in esco.skills)),
+            isco_group=row["iscoGroup"] or None,
+        )
+        for uri, row in sorted(esco.occupations.items())
+    )
+    return Catalogue(
+        name=ESCO_VERSION,
+        description=(
+            f"Every skill and occupation of {ESCO_VERSION} (English); adapted: descriptions shortened to "
+            f"{DESCRIPTION_CHARS} characters, hidden labels kept in the search index only. "
+            "This service uses the ESCO classification of the European Commission."
+        ),
+        skills=skills,
+        occupations=occupations,
     )
 
 
-def to_json(catalogue: Catalogue) -> str:
+def hidden_labels(esco: Esco) -> dict[str, tuple[str, ...]]:
+    """ESCO's hidden labels (search terms and misspellings not shown to people) of every concept."""
+    rows = {**esco.skills, **esco.occupations}
+    return {uri: tuple(split_labels(row.get("hiddenLabels", ""))) for uri, row in rows.items()}
+
+
+def to_json(catalogue: Catalogue, *, compact: bool = False) -> str:
     """Deterministic JSON for a catalogue: explicit values, empty lists and nulls left out."""
     data = catalogue.model_dump(mode="json", exclude_none=True)
 
@@ -286,15 +307,17 @@ def to_json(catalogue: Catalogue) -> str:
             return [prune(v) for v in node]
         return node
 
+    if compact:
+        return json.dumps(prune(data), separators=(",", ":"), ensure_ascii=False) + "\n"
     return json.dumps(prune(data), indent=1, ensure_ascii=False) + "\n"
 
 
-def coverage_report(catalogue: Catalogue, subset: Catalogue, areas: Mapping[str, str]) -> list[str]:
-    """One line per occupation: how many of its ESCO essential skills the catalogue teaches."""
+def coverage_report(catalogue: Catalogue, esco: Catalogue, areas: Mapping[str, str]) -> list[str]:
+    """One line per curriculum occupation: how many of its ESCO essential skills the catalogue teaches."""
     taught = {t.skill for c in catalogue.credentials for t in c.teaches}
-    labels = {s.id: s.label for s in subset.skills}
+    labels = {s.id: s.label for s in esco.skills}
     lines = ["| area | occupation | essential skills taught | not taught (gaps) |", "|---|---|---:|---|"]
-    for occ in subset.occupations:
+    for occ in (o for o in esco.occupations if o.id in areas):
         essential = occ.essential_skills
         hit = [s for s in essential if s in taught]
         gaps = ", ".join(labels[s] for s in essential if s not in taught)
@@ -312,22 +335,25 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         curriculum = load_curriculum(args.curriculum)
-        catalogue, subset = build(curriculum, load_esco(args.esco))
+        esco = load_esco(args.esco)
+        catalogue, full = build(curriculum, esco)
     except (BuildError, ValueError) as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         return 1
     (args.out / "default_catalogue.json").write_text(to_json(catalogue), encoding="utf-8")
-    with gzip.GzipFile(args.out / "esco_subset.json.gz", "wb", compresslevel=9, mtime=0) as gz:
-        gz.write(to_json(subset).encode("utf-8"))
+    (args.out / ESCO_FILE).write_bytes(lzma.compress(to_json(full, compact=True).encode("utf-8"), preset=9))
+    embedder = StaticEmbedder()
+    search = CatalogueSearch.build(full, embedder.embed, embedder.name, hidden_labels(esco))
+    search.save(args.out / SEARCH_FILE)
     providers = {c.provider for c in catalogue.credentials}
     areas = {a for c in catalogue.credentials for a in c.areas}
     print(
         f"{len(catalogue.credentials)} credentials, {len(providers)} providers, {len(areas)} areas, "
-        f"{len(catalogue.skills)} catalogue skills; subset: {len(subset.skills)} skills, "
-        f"{len(subset.occupations)} occupations"
+        f"{len(catalogue.skills)} catalogue skills; ESCO: {len(full.skills)} skills, "
+        f"{len(full.occupations)} occupations"
     )
     if args.report:
-        print("\n".join(coverage_report(catalogue, subset, curriculum.occupations)))
+        print("\n".join(coverage_report(catalogue, full, curriculum.occupations)))
     return 0
 
 

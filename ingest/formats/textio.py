@@ -1,10 +1,11 @@
-"""Reading outside files: gzip detected once from the bytes, the head adapters sniff, whole text, delimited rows."""
+"""Reading outside files: gzip or xz detected from the bytes, the head adapters sniff, whole text, delimited rows."""
 
 from __future__ import annotations
 
 import csv
 import gzip
 import io
+import lzma
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from graph.errors import CatalogueError
 from ingest.formats.limits import breach, limit_bytes
 
 GZIP_MAGIC = b"\x1f\x8b"
+XZ_MAGIC = b"\xfd7zXZ\x00"
 MIB = 1024 * 1024
 SNIFF_BYTES = 65536
 """How much of a file (decompressed) format detection reads and the adapters' ``sniff`` sees."""
@@ -77,9 +79,20 @@ def open_binary(path: Path, limit: str = "max_decompressed_mb") -> IO[bytes]:
         raise CatalogueError(f"cannot read file: {exc}", where=str(path), fix="check the path") from exc
 
 
+def is_xz(path: Path) -> bool:
+    """True when ``path`` starts with the xz magic bytes (the bundled ESCO map is xz)."""
+    try:
+        with path.open("rb") as f:
+            return f.read(6) == XZ_MAGIC
+    except OSError as exc:
+        raise CatalogueError(f"cannot read file: {exc}", where=str(path), fix="check the path") from exc
+
+
 def _raw(path: Path) -> IO[bytes]:
-    """``path`` opened for reading bytes, gunzipped when its bytes are gzip; the caller closes it."""
-    return cast(IO[bytes], gzip.open(path, "rb")) if is_gzip(path) else path.open("rb")
+    """``path`` opened for reading bytes, gunzipped or un-xz'd by its magic bytes; the caller closes it."""
+    if is_gzip(path):
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    return cast(IO[bytes], lzma.open(path, "rb")) if is_xz(path) else path.open("rb")
 
 
 def read_head(path: Path, size: int = SNIFF_BYTES) -> bytes:
@@ -87,7 +100,7 @@ def read_head(path: Path, size: int = SNIFF_BYTES) -> bytes:
     try:
         with open_binary(path) as f:
             return f.read(size)
-    except (OSError, EOFError, zlib.error) as exc:
+    except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
         raise CatalogueError(f"cannot read file: {exc}", where=str(path), fix="check the file") from exc
 
 
@@ -106,7 +119,7 @@ def read_text(path: Path) -> str:
     try:
         with open_binary(path, "max_document_mb") as f:
             raw = f.read()
-    except (OSError, EOFError, zlib.error) as exc:
+    except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
         raise CatalogueError(f"cannot read file: {exc}", where=str(path), fix="check the file") from exc
     try:
         return raw.decode("utf-8-sig")
@@ -138,7 +151,7 @@ def iter_rows(
             ) from exc
         except csv.Error as exc:
             raise CatalogueError(f"malformed row: {exc}", where=f"{path}:{line}", fix="fix the row") from exc
-        except (OSError, EOFError, zlib.error) as exc:
+        except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
             raise CatalogueError(f"cannot read file: {exc}", where=f"{path}:{line}", fix="check the file") from exc
 
 

@@ -1,5 +1,6 @@
 """Finding entries by what a learner types: embedders, label scorers, and their hybrid ranking (no store needed)."""
 
+from ingest.search.catalogue import SEARCH_KINDS, CatalogueSearch, KindIndex, SearchKind, write_npz
 from ingest.search.embedders import (
     BUNDLED_STATIC_NAME,
     Embedder,
@@ -26,14 +27,18 @@ __all__ = [
     "BUNDLED_STATIC_NAME",
     "GRAM_WEIGHT",
     "LEXICAL_WEIGHT",
+    "SEARCH_KINDS",
+    "CatalogueSearch",
     "Embedder",
     "HashingEmbedder",
     "HybridRanker",
+    "KindIndex",
     "LabelBM25",
     "LabelGrams",
     "LabelScorers",
     "Labelled",
     "LexicalScores",
+    "SearchKind",
     "StaticEmbedder",
     "Vectors",
     "embed_parts",
@@ -44,4 +49,5 @@ __all__ = [
     "normalise",
     "normalise_label",
     "ranked",
+    "write_npz",
 ]

@@ -1,0 +1,90 @@
+"""What the catalogue can teach of an occupation, and the nearest occupations it can teach in full."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from graph.algorithms import attainable
+from graph.model import Kind
+from graph.skillgraph import SkillGraph
+from recommender.plan import NearOccupation, OccupationCoverage
+
+NEAREST = 5
+
+
+def reachable_skills(
+    g: SkillGraph, held_credentials: Collection[str] = (), held_skills: Collection[str] = ()
+) -> frozenset[str]:
+    """Skills held or taught by some credential the learner can eventually take (any constraints aside)."""
+    return attainable(g, held_credentials, held_skills).skills | frozenset(held_skills)
+
+
+def occupation_coverage(g: SkillGraph, occupation_id: str, reachable: frozenset[str]) -> OccupationCoverage:
+    """How many of the occupation's essential skills are ``reachable``, and which no credential teaches.
+
+    >>> from graph.model import Catalogue, Credential, Occupation, Skill, TaughtSkill
+    >>> cat = Catalogue(skills=(Skill(id="a", label="A"), Skill(id="b", label="B")),
+    ...     credentials=(Credential(id="c", name="C", provider="P", teaches=(TaughtSkill(skill="a"),)),),
+    ...     occupations=(Occupation(id="o", label="O", essential_skills=("a", "b")),))
+    >>> g = SkillGraph(cat)
+    >>> cover = occupation_coverage(g, "o", reachable_skills(g))
+    >>> (cover.reachable, cover.essential, cover.share, cover.nothing_teaches)
+    (1, 2, 0.5, ('b',))
+    """
+    occupation = g.occupations[occupation_id]
+    essential = occupation.essential_skills
+    hit = sum(s in reachable for s in essential)
+    return OccupationCoverage(
+        occupation=occupation_id,
+        label=g.label((Kind.occupation, occupation_id)),
+        essential=len(essential),
+        reachable=hit,
+        share=round(hit / len(essential), 4) if essential else 1.0,
+        nothing_teaches=tuple(s for s in essential if not g.teachers(s) and s not in reachable),
+    )
+
+
+def nearest_occupations(
+    g: SkillGraph, occupation_id: str, reachable: frozenset[str], *, limit: int = NEAREST, min_coverage: float = 1.0
+) -> tuple[NearOccupation, ...]:
+    """Occupations whose essential skills are at least ``min_coverage`` reachable, sharing the most with the target.
+
+    Ranked by shared essential skills, then shared optional and essential skills together, then
+    label; occupations sharing no essential skill are left out.
+
+    >>> from graph.model import Catalogue, Credential, Occupation, Skill, TaughtSkill
+    >>> cat = Catalogue(skills=tuple(Skill(id=x, label=x.upper()) for x in "abc"),
+    ...     credentials=(Credential(id="c", name="C", provider="P", teaches=(TaughtSkill(skill="a"),)),),
+    ...     occupations=(Occupation(id="goal", label="Goal", essential_skills=("a", "b")),
+    ...                  Occupation(id="near", label="Near", essential_skills=("a",)),
+    ...                  Occupation(id="far", label="Far", essential_skills=("c",))))
+    >>> g = SkillGraph(cat)
+    >>> [(n.occupation, n.shared, n.share) for n in nearest_occupations(g, "goal", reachable_skills(g))]
+    [('near', 1, 0.5)]
+    """
+    goal = g.occupations[occupation_id]
+    essential = set(goal.essential_skills)
+    related = essential | set(goal.optional_skills)
+    found = []
+    for other in g.occupations.values():
+        if other.id == occupation_id or not other.essential_skills:
+            continue
+        shared = len(essential.intersection(other.essential_skills))
+        if not shared:
+            continue
+        coverage = sum(s in reachable for s in other.essential_skills) / len(other.essential_skills)
+        if coverage < min_coverage:
+            continue
+        overlap = len(related.intersection(other.essential_skills, other.optional_skills))
+        found.append((-shared, -overlap, other.label.casefold(), other.id, coverage))
+    found.sort()
+    return tuple(
+        NearOccupation(
+            occupation=oid,
+            label=g.label((Kind.occupation, oid)),
+            shared=-shared,
+            share=round(-shared / len(essential), 4),
+            coverage=round(coverage, 4),
+        )
+        for shared, _, _, oid, coverage in found[:limit]
+    )
