@@ -29,7 +29,8 @@ from recommender.build import (
     totals,
 )
 from recommender.gaps import GapReport, choose_occupations, choose_provider, gap_report
-from recommender.plan import Alternative, NearOccupation, OccupationCoverage, Pathway, Verification
+from recommender.goals import GoalLine, GoalResolver, resolve_lines
+from recommender.plan import Alternative, Goal, NearOccupation, OccupationCoverage, Pathway, Verification
 from recommender.planners import DEFAULT_PLANNER, ExactPlanner, Planner, Proposal, get_planner
 from recommender.problem import PlanProblem, prepare
 from recommender.profile import LearnerProfile
@@ -81,8 +82,10 @@ class CredpathService:
         store: CatalogueIndex | None = None,
         planner_settings: PlannerSettings | None = None,
         overrides: Sequence[Override] = (),
+        search_index: Path | None = None,
     ) -> None:
         self._catalogue = catalogue
+        self._search_index = search_index
         self.source = source
         self.skipped = tuple(skipped)
         self.overrides = tuple(overrides)
@@ -142,7 +145,12 @@ class CredpathService:
         if example:
             path = bundled.example_catalogue_path()
             return cls.from_paths([path], settings=settings)
-        return cls(bundled.load_default(), source="bundled default catalogue", settings=settings)
+        return cls(
+            bundled.load_default(),
+            source="bundled default catalogue",
+            settings=settings,
+            search_index=bundled.default_search_path(),
+        )
 
     # -- queries -----------------------------------------------------------------------------------
 
@@ -220,6 +228,61 @@ class CredpathService:
                 fix="run `credpath ingest FILE...` first, then search with --store",
             )
         return list(self.store.search(query, kind=kind, k=k, where=where))
+
+    @cached_property
+    def goals(self) -> GoalResolver:
+        """The goal resolver over this catalogue: the bundled precomputed index, or one built here."""
+        from ingest.search import CatalogueSearch, StaticEmbedder
+
+        embedder = StaticEmbedder()
+        search = None if self._search_index is None else CatalogueSearch.load(self._search_index, embedder.embed)
+        if search is None or search.embedder != embedder.name:
+            search = CatalogueSearch.build(self.catalogue, embedder.embed, embedder.name)
+        return GoalResolver(self.catalogue, search)
+
+    def resolve_goal(self, text: str, *, k: int = 5) -> Goal:
+        """A goal in plain words as ranked candidate occupations and skills (see recommender.goals)."""
+        return self.goals.resolve(text, k=k)
+
+    def resolve_goal_lines(self, raw: bytes, *, k: int = 5) -> Iterator[GoalLine]:
+        """Every line of a goal file resolved in order; bad lines say why (see recommender.goals.resolve_lines)."""
+        return resolve_lines(self.goals, raw, k=k)
+
+    def goal_profile(
+        self, text: str, profile: LearnerProfile, *, assume_background: bool = False, k: int = 5
+    ) -> tuple[Goal, LearnerProfile]:
+        """The goal resolved, and ``profile`` with its targets filled from it.
+
+        The top occupation becomes the target unless the profile names one; skills the goal names are
+        added. A pivot's background skills count as held only with ``assume_background`` (the learner
+        confirmed them): nothing is assumed silently.
+        """
+        goal = self.resolve_goal(text, k=k)
+        t = profile.targets
+        occupation = t.occupation or goal.chosen
+        skills = tuple(dict.fromkeys((*t.skills, *goal.target_skills)))
+        if occupation is None and not skills and not t.credentials:
+            raise RequestError(
+                f"the goal {goal.text[:60]!r} names no occupation or skill in the catalogue",
+                field="goal",
+                fix="name an occupation ('become a nurse') or skills ('learn SQL'), or give a target directly",
+            )
+        have = profile.have
+        background = goal.background
+        if background is not None and assume_background and background.likely_held:
+            background = background.model_copy(update={"assumed": background.likely_held})
+            have = tuple(dict.fromkeys((*have, *background.likely_held)))
+        targets = t.model_copy(update={"occupation": occupation, "skills": skills})
+        chosen = self.graph.find(Kind.occupation, occupation) if occupation else None
+        goal = goal.model_copy(update={"chosen": chosen or occupation, "background": background})
+        return goal, profile.model_copy(update={"targets": targets, "have": have})
+
+    def plan_goal(
+        self, text: str, profile: LearnerProfile, *, assume_background: bool = False, **options: Any
+    ) -> Pathway:
+        """Plan for a goal in plain words (:meth:`goal_profile`); the plan carries the resolved ``goal``."""
+        goal, resolved = self.goal_profile(text, profile, assume_background=assume_background)
+        return self.plan(resolved, **options).model_copy(update={"goal": goal})
 
     # -- planning ----------------------------------------------------------------------------------
 

@@ -64,6 +64,7 @@ FLAGS: dict[str, str] = {
     "provider": "--provider",
     "table": "--table",
     "time_limit": "--time-limit",
+    "goal": "--goal",
 }
 """LearnerProfile field path (or gap-report parameter) -> the option that sets it: how errors about a field name
 it on the command line."""
@@ -174,6 +175,14 @@ def main() -> None:
 @click.option("--target-skill", "-s", multiple=True, metavar="ID", help="A skill to reach (repeatable).")
 @click.option("--target-credential", "-t", multiple=True, metavar="ID", help="A credential to earn (repeatable).")
 @click.option("--occupation", "-o", metavar="ID", help="Target an occupation's essential skills.")
+@click.option(
+    "--goal", "-g", metavar="TEXT", help="Your goal in plain words; plans for its top occupation unless --occupation."
+)
+@click.option(
+    "--assume-background",
+    is_flag=True,
+    help="With a pivot goal ('from X to Y'), count X's essential skills as held (you confirm you have them).",
+)
 @click.option("--include-optional", is_flag=True, help="With --occupation, also target its optional skills.")
 @click.option("--have", multiple=True, metavar="ID", help="A credential or skill you hold (repeatable).")
 @click.option("--max-hours", type=FiniteFloat(0), metavar="N", help="Total learning hours may not exceed N.")
@@ -243,6 +252,8 @@ def plan(
     target_skill: tuple[str, ...],
     target_credential: tuple[str, ...],
     occupation: str | None,
+    goal: str | None,
+    assume_background: bool,
     include_optional: bool,
     have: tuple[str, ...],
     max_hours: float | None,
@@ -289,7 +300,11 @@ def plan(
             ),
             objective=Objective(objective),
         )
-        pathway = service.plan(profile, alternatives=alternatives, time_limit=time_limit, planner=planner)
+        options: dict[str, Any] = {"alternatives": alternatives, "time_limit": time_limit, "planner": planner}
+        if goal is not None:
+            pathway = service.plan_goal(goal, profile, assume_background=assume_background, **options)
+        else:
+            pathway = service.plan(profile, **options)
         click.echo(pathway.model_dump_json(indent=2) if fmt == "json" else service.markdown(pathway))
         if pictures:
             from ui import pictures as drawing
@@ -589,3 +604,60 @@ def search(
             return
         for h in hits:
             click.echo(f"{h.score:6.3f}  {h.id}  {h.label}")
+
+
+@main.command()
+@click.argument("text", required=False)
+@catalogue_option
+@store_option
+@click.option("--file", "goal_file", type=click.Path(dir_okay=False), help="Resolve one goal per line of FILE.")
+@click.option("-k", "limit", type=click.IntRange(1, 50), default=5, show_default=True, help="Candidates per goal.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True)
+def goal(
+    text: str | None, catalogue: tuple[str, ...], store: str | None, goal_file: str | None, limit: int, fmt: str
+) -> None:
+    """Read a goal in plain words: candidate occupations and skills, a pivot's background, ambiguity.
+
+    With --file, every line is a goal: one JSON object per line, in order (jsonl), or one block per
+    line (text); a line that cannot be resolved says why and the others still are. Exit codes: 0 every
+    goal resolved, 1 some lines of the file could not be resolved, 2 bad input (an unresolvable goal,
+    an unreadable file).
+    """
+    with edge():
+        if (text is None) == (goal_file is None):
+            raise RequestError("give a goal TEXT or --file FILE, not both or neither", fix="see `credpath goal --help`")
+        service = open_service(catalogue, store, Settings())
+        if goal_file is None:
+            assert text is not None
+            resolved = service.resolve_goal(text, k=limit)
+            click.echo(resolved.model_dump_json(indent=2) if fmt == "json" else _goal_text(resolved))
+            if fmt == "jsonl":
+                click.echo(resolved.model_dump_json())
+            return
+        try:
+            raw = Path(goal_file).read_bytes()
+        except OSError as exc:
+            raise RequestError(f"cannot read the goal file: {exc}", where=goal_file, fix="check the path") from exc
+        failed = False
+        for line in service.resolve_goal_lines(raw, k=limit):
+            failed |= line.failed
+            if fmt == "text":
+                head = f"line {line.line}: {line.text}"
+                click.echo(
+                    f"{head}\n  error: {line.error}" if line.goal is None else f"{head}\n{_goal_text(line.goal)}"
+                )
+            else:
+                click.echo(line.model_dump_json(exclude_none=True))
+        sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
+
+
+def _goal_text(resolved: Any) -> str:
+    """A goal's candidates, one per line, with its background and whether it is ambiguous."""
+    lines = [f"{c.score:7.3f}  {c.kind:<10}  {c.label}  ({c.id})" for c in resolved.candidates]
+    if resolved.background is not None:
+        b = resolved.background
+        lines.append(f"background: {b.label or b.phrase} ({len(b.likely_held)} skills likely held, not assumed)")
+    if resolved.ambiguous:
+        lines.append("ambiguous: the top readings are close; choose one with plan --occupation ID")
+    lines += [f"note: {n}" for n in resolved.notes]
+    return "\n".join(lines)

@@ -170,6 +170,12 @@ class CatalogueSearch:
             return {}
         return dict(zip(index.items, index.fused(query, self.embed).tolist(), strict=True))
 
+    def exact(self, query: str, kind: SearchKind) -> tuple[str, ...]:
+        """Ids of the entries of ``kind`` with ``query`` as a label (normalised, or with plurals made singular)."""
+        index = self.kinds[kind]
+        names = {normalise_label(query), index.singular(query)}
+        return tuple(index.items[row] for row in sorted({r for n in names for r in index.exact.get(n, ())}))
+
     def search(self, query: str, kind: SearchKind, k: int = 10) -> list[tuple[str, float]]:
         """The ``k`` best entries of ``kind`` for ``query`` with their scores, ties broken by id."""
         index = self.kinds[kind]

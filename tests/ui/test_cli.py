@@ -220,3 +220,43 @@ def test_pictures_are_written_as_svg_next_to_the_report(tmp_path: Path) -> None:
     written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.svg"))
     assert written == ["gaps/gaps-coverage.svg", "gaps/gaps-missing.svg", "plan-dag.svg", "plan-timeline.svg"]
     assert "data analyst" in (tmp_path / "gaps" / "gaps-coverage.svg").read_text(encoding="utf-8")
+
+
+def test_goal_prints_candidates_and_the_background() -> None:
+    out = run("goal", "I teach maths and want to become a data analyst", "-k", "3", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    goal = json.loads(out.stdout)
+    assert goal["candidates"][0]["label"] == "data analyst" and len(goal["candidates"]) == 3
+    assert {"id", "label", "kind", "score"} <= set(goal["candidates"][0])
+    assert goal["background"]["label"] == "mathematics teacher at secondary school"
+    text = run("goal", "from chef to web developer")
+    assert text.returncode == 0 and "web developer" in text.stdout and "background: chef" in text.stdout
+
+
+def test_goal_file_jsonl_one_object_per_line_and_exit_code(tmp_path: Path) -> None:
+    titles = tmp_path / "titles.txt"
+    titles.write_bytes(b"Data Analysts\n\n!!!\nWeb Developers\n")
+    out = run("goal", "--file", str(titles), "--format", "jsonl", "-k", "2")
+    assert out.returncode == 1, "a line could not be resolved"
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r["line"] for r in rows] == [1, 2, 3, 4]
+    assert rows[0]["goal"]["chosen"] and rows[3]["goal"]["candidates"][0]["label"] == "web developer"
+    assert rows[1]["error"] == "blank line" and "no words" in rows[2]["error"]
+    titles.write_text("Data Analysts\nNurses\n", encoding="utf-8")
+    assert run("goal", "--file", str(titles), "--format", "jsonl").returncode == 0
+    assert run("goal", "--file", str(tmp_path / "missing.txt")).returncode == 2
+    assert run("goal", "🙂").returncode == 2
+    assert run("goal").returncode == 2
+
+
+def test_plan_for_a_goal_in_markdown() -> None:
+    out = run("plan", "--goal", "I teach maths and want to become a data analyst", "--format", "markdown")
+    assert out.returncode == 0, out.stderr
+    assert "**Goal:**" in out.stdout and "planned for: **data analyst**" in out.stdout
+    assert "mathematics teacher" in out.stdout
+    nurse = run("plan", "--goal", "I want to become a nurse", "--format", "json")
+    assert nurse.returncode == 0, nurse.stderr
+    plan = json.loads(nurse.stdout)
+    assert "nurse" in plan["coverage"]["label"] and plan["coverage"]["share"] < 1
+    assert plan["goal"]["chosen"] == plan["request"]["targets"]["occupation"]
+    assert any(u["reason"] == "nothing_teaches" for u in plan["uncovered"])
