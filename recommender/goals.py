@@ -54,12 +54,13 @@ _TEACH = re.compile(r"\bi\s+(?:currently\s+)?teach\s+(?P<bg>.+?)(?=[,;.]|\s+(?:a
 _OCCUPATION_GOAL = re.compile(
     r"\b(?:become|be|work\s+as|working\s+as|move\s+into|move\s+to|switch\s+to|switch\s+into|transition\s+to|"
     r"transition\s+into|get\s+into|go\s+into|break\s+into|get\s+a\s+job\s+as|retrain\s+as|train\s+as|"
-    r"change\s+to|pivot\s+to|moving\s+into|switching\s+to)\s+"
+    r"change\s+to|pivot\s+to|moving\s+into|switching\s+to|work\s+in|career\s+in|job\s+in)\s+"
     r"(?P<goal>.+)$",
     re.IGNORECASE,
 )
 _SKILL_GOAL = re.compile(
-    r"\b(?:learn|learning|study|studying|master|get\s+better\s+at|improve\s+(?:my\s+)?|pick\s+up|upskill\s+in|"
+    r"(?:^|(?<=\bto\s)|(?<=\band\s)|(?<=,\s)|(?<=\bi\s)|(?<=\bwant\s))"
+    r"(?:learn|learning|study|studying|master|get\s+better\s+at|improve\s+(?:my\s+)?|pick\s+up|upskill\s+in|"
     r"skills?\s+in|know)\s+(?P<skills>.+?)(?=\s+(?:to|so|and\s+(?:become|move|get|work))\b|[.;]|$)",
     re.IGNORECASE,
 )
@@ -195,7 +196,8 @@ class GoalResolver:
             exact_occupations = set(self.search.exact(phrase, "occupation"))
             if self.search.exact(phrase, "skill") and not exact_occupations:
                 skill_phrases.append(phrase)
-                continue
+                if not reading.explicit:
+                    continue
             if not first_scores:
                 first_scores = [c.score for c in found]
                 first_exact = (
