@@ -83,7 +83,7 @@ def test_bundled_report_ranks_and_counts_consistently() -> None:
     keys = [(-m.demand, -m.optional_demand) for m in r.missing_skills]
     assert keys == sorted(keys)
     for c in r.coverage:
-        assert c.fraction == pytest.approx(c.taught / c.essential)
+        assert c.fraction == pytest.approx(c.taught / c.essential if c.essential else 1.0)
         assert c.essential - c.taught == len(c.untaught)
 
 
