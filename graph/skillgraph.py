@@ -115,7 +115,9 @@ class SkillGraph:
     def find(self, kind: Kind, text: str) -> str | None:
         """The id of the one entry whose id, alternative id, label or alternative label is ``text``.
 
-        Labels match case-insensitively; an ambiguous label (two entries share it) matches nothing.
+        Labels match case-insensitively. When several entries carry the name, the one whose preferred
+        label it is wins (ESCO files "data scientist" as an alternative label of another occupation too);
+        a name that is still ambiguous matches nothing.
 
         Examples
         --------
@@ -128,20 +130,26 @@ class SkillGraph:
         if found is not None:
             return found
         named = self.named(kind, text)
+        if len(named) > 1:
+            key = text.strip().casefold()
+            entries = self.entries(kind)
+            named = tuple(i for i in named if _preferred(entries[i]).strip().casefold() == key)
         return named[0] if len(named) == 1 else None
 
     def named(self, kind: Kind, text: str) -> tuple[str, ...]:
         """Ids of every entry whose label or alternative label is ``text`` (case-insensitive), sorted.
 
-        More than one id means the name is ambiguous, which is why :meth:`find` matches none of them.
+        More than one id means the name is shared; :meth:`find` then takes the entry whose preferred
+        label it is, and matches none when there is no single such entry.
 
         Examples
         --------
         >>> from graph.model import Catalogue, Skill
         >>> g = SkillGraph(Catalogue(skills=(Skill(id="sql", label="SQL"),
-        ...     Skill(id="esco:9", label="Structured Query Language", alt_labels=("SQL",)))))
-        >>> g.named(Kind.skill, "sql"), g.find(Kind.skill, "SQL")
-        (('esco:9', 'sql'), None)
+        ...     Skill(id="esco:9", label="Structured Query Language", alt_labels=("SQL", "queries")),
+        ...     Skill(id="esco:7", label="Query languages", alt_labels=("queries",)))))
+        >>> g.named(Kind.skill, "sql"), g.find(Kind.skill, "SQL"), g.find(Kind.skill, "queries")
+        (('esco:9', 'sql'), 'sql', None)
         """
         return self._labels(kind).get(text.strip().casefold(), ())
 
@@ -208,3 +216,8 @@ class SkillGraph:
         if kind == Kind.occupation and ident in self.occupations:
             return self.occupations[ident].label
         return ident
+
+
+def _preferred(entry: Skill | Credential | Occupation) -> str:
+    """The preferred name of an entry: a credential's name, a skill's or occupation's label."""
+    return entry.name if isinstance(entry, Credential) else entry.label
