@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from graph.algorithms import attainable
+from graph.holdings import Holdings
 from graph.model import Kind
 from graph.skillgraph import SkillGraph
-from recommender.plan import NearOccupation, OccupationCoverage
+from recommender.plan import Finding, NearOccupation, OccupationCoverage
+from recommender.subject import Subject
 
 NEAREST = 5
 
@@ -88,3 +90,48 @@ def nearest_occupations(
         )
         for shared, _, _, oid, coverage in found[:limit]
     )
+
+
+def reach_claims(s: Subject) -> list[Finding] | None:
+    """The plan's coverage, nearest occupations and goal agree with the catalogue and the request.
+
+    Coverage and nearest occupations are re-derived from the target occupation and what the request
+    holds; a goal's chosen occupation must be the request's, its assumed skills held, its candidates
+    real entries under their own labels. Retrieval scores and the goal's words are not re-derived.
+    """
+    p = s.pathway
+    if p is None:
+        return None
+    g, occupation = s.g, s.profile.targets.occupation
+    coverage: OccupationCoverage | None = None
+    nearest: tuple[NearOccupation, ...] = ()
+    if occupation is not None and occupation in g.occupations:
+        held = Holdings.from_ids(g, s.profile.have)
+        reachable = reachable_skills(g, held.credentials, held.skills)
+        coverage = occupation_coverage(g, occupation, reachable)
+        nearest = () if coverage.share >= 1 else nearest_occupations(g, occupation, reachable)
+    found = []
+    if p.coverage != coverage:
+        found.append(("/coverage", "does not match what the catalogue teaches of the target occupation"))
+    if tuple(p.nearest_occupations) != nearest:
+        found.append(("/nearest_occupations", "are not the nearest occupations the catalogue teaches in full"))
+    goal = p.goal
+    if goal is not None:
+        if goal.chosen != occupation:
+            found.append(("/goal/chosen", "is not the occupation the request targets"))
+        if goal.background is not None and not set(goal.background.assumed) <= set(s.profile.have):
+            found.append(("/goal/background/assumed", "lists skills the request does not hold"))
+        for i, c in enumerate(goal.candidates):
+            known = False
+            if c.kind in ("occupation", "skill"):
+                kind = Kind(c.kind)
+                known = c.id in set(g.entries(kind)) and g.label((kind, c.id)) == c.label
+            if not known:
+                found.append((f"/goal/candidates/{i}", "is no occupation or skill of the catalogue under its label"))
+    return [
+        Finding(check="reach_claims", pointer=pointer, message=f"{pointer.lstrip('/')} {message}", fix=REACH_FIX)
+        for pointer, message in found
+    ]
+
+
+REACH_FIX = "re-plan, or recompute the field from the catalogue and the request"

@@ -360,6 +360,7 @@ class CredpathService:
         uncovered = tuple(p.uncovered) + proposal.uncovered
         covered = covered_targets(p, steps)
         hours, cost, weeks = totals(p, steps)
+        coverage, nearest = self._occupation_reach(p.profile.targets.occupation, p.held_credentials, p.held_skills)
         alternatives_out = []
         dropped = []
         targets = target_ids(g, p.profile)
@@ -414,6 +415,8 @@ class CredpathService:
             planner=planner,
             explanation=explanation(p, steps, proposal.quality, uncovered),
             notes=proposal.notes + reasons,
+            coverage=coverage,
+            nearest_occupations=nearest,
         )
         return draft, tuple(dropped)
 
@@ -432,10 +435,9 @@ class CredpathService:
         With an occupation target the plan says how much of it the catalogue covers and, when not all of
         it, the nearest occupations the catalogue can teach in full.
         """
-        coverage, nearest = self._occupation_reach(p.profile.targets.occupation, p.held_credentials, p.held_skills)
         if not draft.covered and draft.uncovered:
             g = self.graph
-            near = "; ".join(f"{n.label} ({n.occupation}, shares {n.shared})" for n in nearest)
+            near = "; ".join(f"{n.label} ({n.occupation}, shares {n.shared})" for n in draft.nearest_occupations)
             raise InfeasiblePlanError(
                 "nothing can be planned: "
                 + "; ".join(f"{g.label((u.kind, u.target))}: {u.detail}" for u in draft.uncovered),
@@ -449,8 +451,6 @@ class CredpathService:
                 "notes": dropped + draft.notes,
                 "rounds": rounds,
                 "fallback": fallback,
-                "coverage": coverage,
-                "nearest_occupations": nearest,
             }
         )
 

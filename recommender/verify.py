@@ -32,6 +32,7 @@ from recommender.plan_checks import (
 )
 from recommender.problem import allowed_credentials, resolve_profile
 from recommender.profile import LearnerProfile
+from recommender.reach import reach_claims
 from recommender.step_checks import display_matches_catalogue, schedule_matches, teaches_what_is_needed
 from recommender.subject import TOLERANCE, Check, Subject, at
 
@@ -434,6 +435,7 @@ CHECKS: tuple[Check, ...] = (
     quality_consistent,
     alternatives_sound,
     earned_claims,
+    reach_claims,
 )
 """Every check, in the order it runs; its function name is its name in ``Verification.checks``."""
 
