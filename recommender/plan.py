@@ -153,9 +153,9 @@ class OccupationCoverage(_Contract):
 
     occupation: str
     label: str
-    essential: int = Field(ge=0, description="Essential skills of the occupation.")
-    reachable: int = Field(ge=0, description="Of those, held or taught by a credential the learner can reach.")
-    share: float = Field(ge=0, le=1, description="reachable / essential (1 when it has no essential skills).")
+    essential: Count = Field(ge=0, description="Essential skills of the occupation.")
+    reachable: Count = Field(ge=0, description="Of those, held or taught by a credential the learner can reach.")
+    share: Number = Field(ge=0, le=1, description="reachable / essential (1 when it has no essential skills).")
     nothing_teaches: tuple[str, ...] = Field(default=(), description="Essential skills no credential teaches.")
 
 
@@ -164,9 +164,9 @@ class NearOccupation(_Contract):
 
     occupation: str
     label: str
-    shared: int = Field(ge=1, description="Essential skills it has in common with the target occupation.")
-    share: float = Field(ge=0, le=1, description="shared / the target's essential skills.")
-    coverage: float = Field(ge=0, le=1, description="Share of its own essential skills the catalogue reaches.")
+    shared: Count = Field(ge=1, description="Essential skills it has in common with the target occupation.")
+    share: Number = Field(ge=0, le=1, description="shared / the target's essential skills.")
+    coverage: Number = Field(ge=0, le=1, description="Share of its own essential skills the catalogue reaches.")
 
 
 class GoalCandidate(_Contract):
@@ -175,7 +175,7 @@ class GoalCandidate(_Contract):
     id: str
     label: str
     kind: str = Field(description="'occupation' or 'skill'.")
-    score: float = Field(description="Higher is better; comparable within one goal only.")
+    score: Number = Field(description="Higher is better; comparable within one goal only.")
     phrase: str = Field(default="", description="The part of the goal text it answers.")
 
 
@@ -199,7 +199,7 @@ class Goal(_Contract):
     chosen: str | None = Field(default=None, description="Occupation the plan targets, if any.")
     background: GoalBackground | None = None
     target_skills: tuple[str, ...] = Field(default=(), description="Skills named as goals ('learn Kubernetes').")
-    ambiguous: bool = Field(default=False, description="The top occupations score too close to tell apart.")
+    ambiguous: Flag = Field(default=False, description="The top occupations score too close to tell apart.")
     notes: tuple[str, ...] = Field(default=(), description="Plain-language remarks on how the text was read.")
 
 
