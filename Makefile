@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/plan_bench.py --readme README.md
 	$(BIN)/python bench/ingest_bench.py --readme README.md
 	$(BIN)/python bench/gaps_bench.py --readme README.md
+	$(BIN)/python bench/goal_bench.py --readme README.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

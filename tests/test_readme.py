@@ -18,14 +18,22 @@ def readme_commands() -> list[str]:
     return [line[2:] for line in README.splitlines() if line.startswith("$ credpath ")]
 
 
+def readme_lines() -> list[str]:
+    """The `$ credpath ...` lines and the `$ printf ... > FILE` lines that make their input files, in order."""
+    return [line[2:] for line in README.splitlines() if line.startswith(("$ credpath ", "$ printf "))]
+
+
 def test_readme_has_a_cli_tour() -> None:
     assert len(readme_commands()) >= 8
 
 
 def test_readme_commands_run_in_order(tmp_path: Path) -> None:
     env = {**os.environ, "CREDPATH_DATA_DIR": str(tmp_path / "data")}
-    for command in readme_commands():
+    for command in readme_lines():
         command = command.replace("/tmp/", f"{tmp_path}/")
+        if command.startswith("printf "):
+            subprocess.run(["bash", "-c", command], check=True, cwd=tmp_path)
+            continue
         argv = shlex.split(command)
         redirect = None
         if ">" in argv:
