@@ -9,9 +9,10 @@ from typing import Any
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from recommender.service import CredpathService
-from ui import learner, provider
+from ui import api, checkplan, learner, provider, serving
 from ui.markup import data_markdown
 
 TITLE = "credpath"
@@ -53,7 +54,7 @@ def theme() -> gr.Theme:
 
 
 def build_app(service: CredpathService) -> gr.Blocks:
-    """The web app for one catalogue: a header naming the catalogue, then the learner and provider pages."""
+    """The web app for one catalogue: a header naming the catalogue and the model, the pages, and the API."""
     demo = gr.Blocks(title=TITLE, analytics_enabled=False)
     with demo:
         gr.Markdown(
@@ -61,11 +62,20 @@ def build_app(service: CredpathService) -> gr.Blocks:
             elem_id="credpath-title",
         )
         data_markdown(learner.catalogue_summary(service), elem_id="catalogue-summary")
+        gr.Markdown(model_summary(service), elem_id="language-model")
         with gr.Tab("Learner", id="learner"):
             learner.render(service)
+            checkplan.render(service)
         with gr.Tab("Provider", id="provider"):
             provider.render(service)
+        api.register(service)
+    demo.queue(**serving.queue_options())
     return demo
+
+
+def model_summary(service: CredpathService) -> str:
+    """Which language model plans and explains: none until one is configured, so the exact planner plans."""
+    return "Planner: exact (no language model configured)."
 
 
 def launch_options() -> dict[str, Any]:
@@ -77,6 +87,9 @@ def launch_options() -> dict[str, Any]:
         "ssr_mode": False,
         "mcp_server": False,
         "max_file_size": f"{provider.MAX_UPLOAD_MB}mb",
+        "app_kwargs": {
+            "middleware": [Middleware(serving.BodyLimit, **serving.body_limit_kwargs(provider.MAX_UPLOAD_MB))]
+        },
     }
 
 

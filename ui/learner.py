@@ -31,7 +31,7 @@ from recommender.escape import html_text, markdown_text
 from recommender.plan import Pathway
 from recommender.profile import LANGUAGE_TAG, Constraints, LearnerProfile, Objective, Targets, primary_language
 from recommender.service import CredpathService
-from ui import pictures
+from ui import pictures, serving
 from ui.markup import data_markdown
 
 log = logging.getLogger(__name__)
@@ -492,6 +492,8 @@ def render(service: CredpathService) -> None:
             gr.Image(value=timeline_png, visible=timeline_png is not None, alt_text="Timeline of the plan"),
         )
 
-    plan_button.click(run, inputs=inputs, outputs=[output, download, *fields.values()], api_name="plan").then(
-        draw, inputs=[download], outputs=[dag, timeline], api_name="plan_pictures"
-    )
+    # The page's own events (widget updates) stay out of the API; ``ui.api`` serves the plan as JSON.
+    page = {"api_visibility": "private", **serving.pool(serving.SOLVE_POOL)}
+    plan_button.click(
+        run, inputs=inputs, outputs=[output, download, *fields.values()], api_name="plan_page", **page
+    ).then(draw, inputs=[download], outputs=[dag, timeline], api_name="plan_pictures", **page)

@@ -27,7 +27,7 @@ from recommender.escape import markdown_text
 from recommender.gaps import GapReport, choose_occupations
 from recommender.gapsformat import to_csv, to_markdown
 from recommender.service import CredpathService
-from ui import pictures
+from ui import pictures, serving
 from ui.learner import error_markdown
 from ui.markup import data_markdown
 
@@ -303,8 +303,12 @@ def render(service: CredpathService) -> None:
             *(gr.DownloadButton(value=f, visible=f is not None) for f in files),
         )
 
-    upload.change(loaded, inputs=[upload], outputs=[catalogue_info, provider, occupations], api_name="load_catalogue")
-    area.submit(search, inputs=[upload, area], outputs=[found, occupations], api_name="find_occupations")
+    # The page's own events (widget updates) stay out of the API; ``ui.api`` serves the report as JSON.
+    page = {"api_visibility": "private", **serving.pool(serving.SOLVE_POOL)}
+    upload.change(
+        loaded, inputs=[upload], outputs=[catalogue_info, provider, occupations], api_name="load_catalogue", **page
+    )
+    area.submit(search, inputs=[upload, area], outputs=[found, occupations], api_name="find_occupations", **page)
     button.click(
         run,
         inputs=[upload, occupations, area, provider, min_share],
@@ -320,7 +324,8 @@ def render(service: CredpathService) -> None:
             missing_csv,
             coverage_csv,
         ],
-        api_name="gaps",
+        api_name="gaps_page",
+        **page,
     )
 
 

@@ -1,0 +1,147 @@
+"""The app's API through ``gradio_client`` against a server on 127.0.0.1: each endpoint, its errors, its limits."""
+
+from __future__ import annotations
+
+import doctest
+import http.client
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from click.testing import CliRunner
+from gradio_client import Client
+from gradio_client.exceptions import AppError
+
+import ui.serving
+from bench.load_bench import drive, free_port, profiles
+from recommender.service import CredpathService
+from ui.api import ENDPOINTS
+from ui.app import build_app, launch_options
+from ui.cli import main
+
+Lookup = Callable[[str, str], str]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def url(service: CredpathService) -> Iterator[str]:
+    """The app on a free port of 127.0.0.1, with a small request limit so the limit can be tested cheaply."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CREDPATH_MAX_REQUEST_KB", "64")
+        demo = build_app(service)
+        port = free_port()
+        demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port, quiet=True, **launch_options())
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()
+
+
+@pytest.fixture(scope="module")
+def client(url: str) -> Iterator[Client]:
+    c = Client(url, verbose=False)
+    try:
+        yield c
+    finally:
+        c.close()
+
+
+def test_the_api_lists_exactly_the_actions(client: Client) -> None:
+    named = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
+    assert named == {f"/{e.name}" for e in ENDPOINTS} >= {"/plan", "/verify", "/gaps"}
+
+
+def test_plan_gives_a_plan_that_credpath_verify_accepts(
+    client: Client, service: CredpathService, lookup: Lookup, tmp_path: Path
+) -> None:
+    analyst = lookup("occupation", "data analyst")
+    plan = client.predict(profile={"targets": {"occupation": analyst}, "objective": "cost"}, api_name="/plan")
+    assert plan["request"]["targets"]["occupation"] == analyst
+    assert plan["steps"] and plan["verification"]["valid"] is True
+    saved = tmp_path / "plan.json"
+    saved.write_text(json.dumps(plan), encoding="utf-8")
+    result = CliRunner().invoke(main, ["verify", str(saved), "--catalogue", service.source])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("valid:")
+
+
+def test_plan_alternatives_and_held_items(client: Client, lookup: Lookup) -> None:
+    python = lookup("credential", "Python for Beginners")
+    plan = client.predict(
+        profile={"targets": {"occupation": lookup("occupation", "data scientist")}, "have": [python]},
+        alternatives=2,
+        api_name="/plan",
+    )
+    assert len(plan["alternatives"]) == 2
+    assert python not in {s["credential_id"] for s in plan["steps"]}
+
+
+def test_verify_accepts_a_plan_and_flags_a_broken_one(client: Client, lookup: Lookup) -> None:
+    plan = client.predict(profile={"targets": {"occupation": lookup("occupation", "data analyst")}}, api_name="/plan")
+    assert client.predict(plan=plan, api_name="/verify")["valid"] is True
+    broken = plan | {"steps": plan["steps"][1:]}
+    verdict = client.predict(plan=broken, api_name="/verify")
+    assert verdict["valid"] is False and verdict["problems"]
+
+
+def test_gaps_is_the_services_report(client: Client, service: CredpathService, lookup: Lookup) -> None:
+    every = client.predict(api_name="/gaps")
+    assert every == service.gaps_report().model_dump(mode="json")
+    analyst = lookup("occupation", "data analyst")
+    narrowed = client.predict(occupations=[analyst], provider="Harbourline Academy", api_name="/gaps")
+    assert narrowed == service.gaps_report((analyst,), provider="Harbourline Academy").model_dump(mode="json")
+    assert client.predict(area="data", api_name="/gaps") == service.gaps_report(area="data").model_dump(mode="json")
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "arguments", "phrases"),
+    [
+        ("/plan", {"profile": {"targets": {}}}, ["no target given", "Fix:"]),
+        ("/plan", {"profile": {"targets": {"occupation": "no-such-job"}}}, ["unknown occupation 'no-such-job'"]),
+        ("/plan", {"profile": {"targets": {"skills": "x"}, "colour": 1}}, ["invalid request", "/colour"]),
+        ("/plan", {"profile": {"targets": {"occupation": "x"}}, "alternatives": 9}, ["alternatives must be"]),
+        ("/verify", {"plan": {"steps": 3}}, ["invalid request", "/steps"]),
+        ("/gaps", {"occupations": ["no-such-job"]}, ["no-such-job", "Fix:"]),
+        ("/gaps", {"provider": "Nobody Institute"}, ["Nobody Institute"]),
+    ],
+)
+def test_bad_requests_get_readable_errors(
+    client: Client, endpoint: str, arguments: dict[str, object], phrases: list[str]
+) -> None:
+    with pytest.raises(AppError) as caught:
+        client.predict(**arguments, api_name=endpoint)
+    for phrase in phrases:
+        assert phrase in str(caught.value)
+    assert "Traceback" not in str(caught.value)
+
+
+def test_the_server_keeps_serving_after_errors(client: Client, lookup: Lookup) -> None:
+    with pytest.raises(AppError):
+        client.predict(profile={"targets": {}}, api_name="/plan")
+    plan = client.predict(profile={"targets": {"skills": [lookup("skill", "SQL")]}}, api_name="/plan")
+    assert plan["verification"]["valid"] is True
+
+
+def test_an_oversized_request_is_refused_before_it_is_read(url: str) -> None:
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
+    body = json.dumps({"data": ["x" * 70_000], "fn_index": 0, "session_hash": "s"})
+    connection.request("POST", "/gradio_api/queue/join", body=body, headers={"Content-Type": "application/json"})
+    response = connection.getresponse()
+    assert response.status == 413
+    assert "larger than the 0.1 MB this server accepts" in response.read().decode()
+    connection.close()
+
+
+def test_twenty_learners_at_once_get_verified_plans(url: str, service: CredpathService) -> None:
+    result = drive(url, profiles(service), users=20, requests_per_user=3)
+    assert result.errors == []
+    assert len(result.latencies) == 60
+
+
+def test_pool_examples_run() -> None:
+    outcome = doctest.testmod(ui.serving)
+    assert outcome.attempted > 0 and outcome.failed == 0

@@ -1,0 +1,119 @@
+"""The app's API: one typed function per action, each served as a named endpoint that ``gradio_client`` calls.
+
+An endpoint is a plain function whose first parameter is the ``CredpathService`` and whose other parameters
+and result are JSON values (the JSON contracts of ``credpath schema``); Gradio types the endpoint from its
+annotations. Adding one is one line in ``ENDPOINTS``: ``Endpoint("resolve_goal", resolve_goal)``.
+"""
+
+import functools
+import inspect
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+from gradio.events import api as gradio_api
+from pydantic import ValidationError
+
+from graph.errors import CredpathError, RequestError
+from recommender.plan import Pathway
+from recommender.profile import LearnerProfile
+from recommender.service import CredpathService
+from ui import serving
+
+# No ``from __future__ import annotations`` here: Gradio reads these signatures at run time to type the API.
+
+log = logging.getLogger(__name__)
+
+MAX_ALTERNATIVES = 5
+
+
+def plan(service: CredpathService, profile: dict[str, Any], alternatives: int = 0) -> dict[str, Any]:
+    """Plan a verified pathway for a learner profile (`credpath schema profile`); returns the plan JSON."""
+    if not 0 <= alternatives <= MAX_ALTERNATIVES:
+        raise RequestError(
+            f"alternatives must be from 0 to {MAX_ALTERNATIVES}, not {alternatives}",
+            field="alternatives",
+            fix=f"ask for at most {MAX_ALTERNATIVES} alternative plans",
+        )
+    pathway = service.plan(LearnerProfile.model_validate(profile), alternatives=alternatives)
+    return pathway.model_dump(mode="json")
+
+
+def verify(service: CredpathService, plan: dict[str, Any]) -> dict[str, Any]:
+    """Verify a plan JSON (`credpath schema plan`) against the app's catalogue; returns the verdict."""
+    verdict = service.verify(Pathway.model_validate(plan))
+    return dict(verdict.model_dump(mode="json"))
+
+
+def gaps(
+    service: CredpathService,
+    occupations: list[str] | None = None,
+    area: str = "",
+    provider: str = "",
+    min_share: float = 0.5,
+) -> dict[str, Any]:
+    """The gap report of the app's catalogue (`credpath schema gaps`), as `credpath gaps --format json` gives it."""
+    report = service.gaps_report(
+        tuple(occupations or ()), area=area.strip() or None, provider=provider or None, min_share=min_share
+    )
+    return report.model_dump(mode="json")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One API endpoint: its name (``/name`` for ``gradio_client``), its function, and its concurrency pool."""
+
+    name: str
+    fn: Callable[..., Any]
+    pool: str = serving.SOLVE_POOL
+
+
+ENDPOINTS: tuple[Endpoint, ...] = (
+    Endpoint("plan", plan),
+    Endpoint("verify", verify),
+    Endpoint("gaps", gaps),
+)
+
+
+def validation_text(exc: ValidationError) -> str:
+    """A rejected JSON value: each problem at its JSON pointer, then what to do."""
+    problems = [f"/{'/'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:20]]
+    return "invalid request: " + "; ".join(problems) + "\nFix: see `credpath schema` for the JSON each endpoint takes."
+
+
+def served(service: CredpathService, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` with the service bound and every failure turned into a ``gr.Error`` the client shows as it is."""
+    signature = inspect.signature(fn, eval_str=True)
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(service, *args, **kwargs)
+        except CredpathError as exc:
+            raise gr.Error(exc.message, print_exception=False) from None
+        except ValidationError as exc:
+            raise gr.Error(validation_text(exc), print_exception=False) from None
+        except Exception as exc:
+            log.exception("API call %s failed unexpectedly", fn.__name__)
+            raise gr.Error(
+                f"credpath failed unexpectedly ({type(exc).__name__}: {exc}).\n"
+                "Fix: this is a bug in credpath; please report it with the request you sent.",
+                print_exception=False,
+            ) from None
+
+    call.__signature__ = signature.replace(parameters=list(signature.parameters.values())[1:])  # type: ignore[attr-defined]
+    return call
+
+
+def register(service: CredpathService, endpoints: Sequence[Endpoint] = ENDPOINTS) -> None:
+    """Serve each endpoint inside the current ``gr.Blocks``, in its concurrency pool."""
+    for endpoint in endpoints:
+        description = (inspect.getdoc(endpoint.fn) or "").splitlines()[0]
+        gradio_api(
+            served(service, endpoint.fn),
+            api_name=endpoint.name,
+            api_description=description,
+            **serving.pool(endpoint.pool),
+        )
