@@ -7,6 +7,7 @@ annotations. Adding one is one line in ``ENDPOINTS``: ``Endpoint("resolve_goal",
 
 import functools
 import inspect
+import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from gradio.events import api as gradio_api
 from pydantic import ValidationError
 
 from graph.errors import CredpathError, RequestError
-from recommender.plan import Pathway
+from recommender.plan import read_plan
 from recommender.profile import LearnerProfile
 from recommender.service import CredpathService
 from ui import serving
@@ -43,7 +44,7 @@ def plan(service: CredpathService, profile: dict[str, Any], alternatives: int = 
 
 def verify(service: CredpathService, plan: dict[str, Any]) -> dict[str, Any]:
     """Verify a plan JSON (`credpath schema plan`) against the app's catalogue; returns the verdict."""
-    verdict = service.verify(Pathway.model_validate(plan))
+    verdict = service.verify(read_plan(json.dumps(plan), where="plan"))
     return dict(verdict.model_dump(mode="json"))
 
 

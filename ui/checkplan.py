@@ -9,9 +9,9 @@ from pathlib import Path
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr
-from pydantic import ValidationError
 
-from recommender.plan import Pathway
+from graph.errors import CredpathError, PlanFileError
+from recommender.plan import Pathway, read_plan
 from recommender.service import CredpathService
 from ui import serving
 from ui.learner import error_markdown
@@ -26,45 +26,41 @@ def _alert(message: str) -> str:
     return error_markdown(message).replace("Could not plan.", "Could not check the plan.", 1)
 
 
-def read_plan(upload: str) -> Pathway | str:
-    """The plan in the file at ``upload``, or a readable message saying why it is not one."""
+def read_uploaded_plan(upload: str) -> Pathway:
+    """The plan in the uploaded file, read as ``credpath verify`` reads one; PlanFileError says why it is none."""
     path = Path(upload)
     size = path.stat().st_size
     if size > MAX_PLAN_MB * 2**20:
-        return (
-            f"the file is {size / 2**20:.1f} MB; the check reads plan files up to {MAX_PLAN_MB} MB\n"
-            "Fix: upload the plan JSON itself, or run `credpath verify PLAN.json` on your own machine"
+        raise PlanFileError(
+            f"the file is {size / 2**20:.1f} MB; the check reads plan files up to {MAX_PLAN_MB} MB",
+            fix="upload the plan JSON itself, or run `credpath verify PLAN.json` on your own machine",
         )
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        return "the file is not text in UTF-8, so it is no plan JSON\nFix: upload the plan's .json file"
-    try:
-        return Pathway.model_validate_json(text)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        if first["type"] == "json_invalid":
-            return f"the file is not JSON ({first['msg']})\nFix: upload the plan's .json file, unchanged"
-        problems = [f"/{'/'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5]]
-        more = f" and {len(exc.errors()) - 5} more" if len(exc.errors()) > 5 else ""
-        return (
-            "the file is JSON but not a credpath plan: " + "; ".join(problems) + more + "\n"
-            "Fix: upload a plan JSON as this page or `credpath plan --format json` writes it (`credpath schema plan`)"
-        )
+        raise PlanFileError(
+            "the file is not UTF-8 text, so it is no plan JSON", fix="upload the plan's .json file"
+        ) from None
+    return read_plan(text, where=path.name)
 
 
 def check_handler(service: CredpathService, upload: str | None) -> str:
     """The verifier's verdict on an uploaded plan as Markdown, or a readable message about the file."""
     if not upload:
         return _alert("no plan file chosen\nFix: choose a plan JSON file, then press “Check the plan”")
-    plan = read_plan(upload)
-    if isinstance(plan, str):
-        return _alert(plan)
+    try:
+        plan = read_uploaded_plan(upload)
+    except CredpathError as exc:
+        return _alert(exc.message)
     verdict = service.verify(plan)
     checks = f"{len(verdict.checks)} checks ({', '.join(verdict.checks)})"
     if verdict.valid:
         return f"**Valid**: the plan holds against this catalogue; {checks} passed."
-    problems = "".join(f"<li>{html.escape(p, quote=False)}</li>" for p in verdict.problems)
+    problems = "".join(
+        f"<li><code>{html.escape(f.pointer, quote=False)}</code>: {html.escape(f.message, quote=False)}"
+        f" <em>Fix:</em> {html.escape(f.fix, quote=False)}</li>"
+        for f in verdict.findings
+    )
     head = f"<p><strong>Invalid</strong>: {checks}.</p>"
     return f'<div class="credpath-error" role="alert">{head}<ul>{problems}</ul></div>'
 

@@ -7,6 +7,7 @@ page out inside an open ``gradio.Blocks`` context and wires the handlers to it.
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
 import os
 import tempfile
@@ -198,8 +199,23 @@ def catalogue_handler(default: CredpathService, upload: str | None) -> tuple[str
         message = (
             f"**{markdown_text(service.catalogue.name) or 'Catalogue'}**: {len(g.credentials):,} credentials · "
             f"{len(providers_of(service)):,} providers · {len(g.occupations):,} occupations"
-        )
+        ) + catalogue_warning(service)
     return message, providers_of(service), occupations_of(service)
+
+
+def catalogue_warning(service: CredpathService, shown: int = 5) -> str:
+    """The catalogue's errors (a prerequisite cycle, an unknown reference) as a warning block; empty without."""
+    errors = [p for p in service.validate() if p.severity == "error"]
+    if not errors:
+        return ""
+    items = "".join(f"<li>{html.escape(f'{p.pointer}: {p.message}', quote=False)}</li>" for p in errors[:shown])
+    more = f"<li>and {len(errors) - shown:,} more</li>" if len(errors) > shown else ""
+    return (
+        f'\n\n<div class="credpath-error" role="alert"><p><strong>The catalogue has {len(errors):,} '
+        "problem(s)</strong>; the report shows what they cause (credentials nobody can start):</p>"
+        f"<ul>{items}{more}</ul><p><strong>How to fix it:</strong> {html.escape(errors[0].fix, quote=False)}; "
+        "<code>credpath validate FILE</code> lists them all.</p></div>"
+    )
 
 
 def area_handler(default: CredpathService, upload: str | None, area: str | None) -> tuple[str, list[str]]:

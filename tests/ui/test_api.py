@@ -103,7 +103,7 @@ def test_gaps_is_the_services_report(client: Client, service: CredpathService, l
         ("/plan", {"profile": {"targets": {"occupation": "no-such-job"}}}, ["unknown occupation 'no-such-job'"]),
         ("/plan", {"profile": {"targets": {"skills": "x"}, "colour": 1}}, ["invalid request", "/colour"]),
         ("/plan", {"profile": {"targets": {"occupation": "x"}}, "alternatives": 9}, ["alternatives must be"]),
-        ("/verify", {"plan": {"steps": 3}}, ["invalid request", "/steps"]),
+        ("/verify", {"plan": {"steps": 3}}, ["not a credpath plan", "/steps"]),
         ("/gaps", {"occupations": ["no-such-job"]}, ["no-such-job", "Fix:"]),
         ("/gaps", {"provider": "Nobody Institute"}, ["Nobody Institute"]),
     ],
