@@ -17,6 +17,10 @@ from ui.markup import data_markdown
 
 TITLE = "credpath"
 
+MAX_FILE_MB = 2 * provider.MAX_UPLOAD_MB
+"""Largest file the server takes in at all. Above the pages' own limits on purpose: a file a little too big
+reaches its handler, which says so beside the field; only a far larger one gets Gradio's pop-up instead."""
+
 CSS = """
 .credpath-error {
   border: 1px solid #b91c1c;
@@ -86,10 +90,8 @@ def launch_options() -> dict[str, Any]:
         "share": False,
         "ssr_mode": False,
         "mcp_server": False,
-        "max_file_size": f"{provider.MAX_UPLOAD_MB}mb",
-        "app_kwargs": {
-            "middleware": [Middleware(serving.BodyLimit, **serving.body_limit_kwargs(provider.MAX_UPLOAD_MB))]
-        },
+        "max_file_size": f"{MAX_FILE_MB}mb",
+        "app_kwargs": {"middleware": [Middleware(serving.BodyLimit, **serving.body_limit_kwargs(MAX_FILE_MB))]},
     }
 
 

@@ -17,8 +17,9 @@ from gradio_client.exceptions import AppError
 import ui.serving
 from bench.load_bench import drive, free_port, profiles
 from recommender.service import CredpathService
+from ui import checkplan, provider
 from ui.api import ENDPOINTS
-from ui.app import build_app, launch_options
+from ui.app import MAX_FILE_MB, build_app, launch_options
 from ui.cli import main
 
 Lookup = Callable[[str, str], str]
@@ -145,3 +146,21 @@ def test_twenty_learners_at_once_get_verified_plans(url: str, service: CredpathS
 def test_pool_examples_run() -> None:
     outcome = doctest.testmod(ui.serving)
     assert outcome.attempted > 0 and outcome.failed == 0
+
+
+def test_an_upload_past_the_servers_file_limit_is_refused_from_its_headers(url: str) -> None:
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
+    connection.putrequest("POST", "/gradio_api/upload")
+    connection.putheader("Content-Type", "multipart/form-data; boundary=x")
+    connection.putheader("Content-Length", str((MAX_FILE_MB + 2) * 2**20))
+    connection.endheaders()
+    response = connection.getresponse()
+    assert response.status == 413
+    assert "Request refused" in response.read().decode()
+    connection.close()
+
+
+def test_the_server_takes_files_a_little_past_the_pages_limits_so_their_handlers_explain() -> None:
+    assert launch_options()["max_file_size"] == f"{MAX_FILE_MB}mb"
+    assert MAX_FILE_MB > provider.MAX_UPLOAD_MB + 10 > checkplan.MAX_PLAN_MB
