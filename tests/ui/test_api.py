@@ -164,3 +164,27 @@ def test_an_upload_past_the_servers_file_limit_is_refused_from_its_headers(url: 
 def test_the_server_takes_files_a_little_past_the_pages_limits_so_their_handlers_explain() -> None:
     assert launch_options()["max_file_size"] == f"{MAX_FILE_MB}mb"
     assert MAX_FILE_MB > provider.MAX_UPLOAD_MB + 10 > checkplan.MAX_PLAN_MB
+
+
+API_EXAMPLE = """\
+from gradio_client import Client
+
+client = Client("http://127.0.0.1:7860/")  # credpath serve
+plan = client.predict(
+    profile={"targets": {"occupation": "data analyst"}, "constraints": {"max_cost": 5000}},
+    api_name="/plan",
+)
+print(plan["total_hours"], "hours:", [step["name"] for step in plan["steps"]])
+print("valid:", client.predict(plan=plan, api_name="/verify")["valid"])
+report = client.predict(area="data", api_name="/gaps")
+print("most demanded, not taught:", [skill["label"] for skill in report["missing_skills"][:5]])
+"""
+"""The README's API example, run here against the test server (the lead's README carries the same text)."""
+
+
+def test_the_readme_api_example_runs(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    exec(compile(API_EXAMPLE.replace("http://127.0.0.1:7860/", url), "README example", "exec"), {})
+    out = capsys.readouterr().out.splitlines()[-3:]
+    assert " hours: [" in out[0] and "'Spreadsheet Foundations'" in out[0]
+    assert out[1] == "valid: True"
+    assert out[2].startswith("most demanded, not taught: [")
