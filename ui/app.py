@@ -66,7 +66,7 @@ def build_app(service: CredpathService) -> gr.Blocks:
             elem_id="credpath-title",
         )
         data_markdown(learner.catalogue_summary(service), elem_id="catalogue-summary")
-        gr.Markdown(model_summary(service), elem_id="language-model")
+        data_markdown(model_summary(service), elem_id="language-model")
         with gr.Tab("Learner", id="learner"):
             learner.render(service)
             checkplan.render(service)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import os
 from pathlib import Path
 
@@ -11,10 +10,12 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 
 from graph.errors import CredpathError, PlanFileError
+from recommender.escape import html_text
 from recommender.plan import Pathway, read_plan
 from recommender.service import CredpathService
 from ui import serving
 from ui.learner import error_markdown
+from ui.markup import data_markdown
 
 MAX_PLAN_MB = 5
 """Largest plan file the check reads (a plan of hundreds of steps is well under 1 MB)."""
@@ -57,8 +58,7 @@ def check_handler(service: CredpathService, upload: str | None) -> str:
     if verdict.valid:
         return f"**Valid**: the plan holds against this catalogue; {checks} passed."
     problems = "".join(
-        f"<li><code>{html.escape(f.pointer, quote=False)}</code>: {html.escape(f.message, quote=False)}"
-        f" <em>Fix:</em> {html.escape(f.fix, quote=False)}</li>"
+        f"<li><code>{html_text(f.pointer)}</code>: {html_text(f.message)} <em>Fix:</em> {html_text(f.fix)}</li>"
         for f in verdict.findings
     )
     head = f"<p><strong>Invalid</strong>: {checks}.</p>"
@@ -69,7 +69,7 @@ def render(service: CredpathService) -> None:
     """The plan check, laid out inside the current ``gr.Blocks`` (under the learner page)."""
     with gr.Accordion("Check a plan file", open=False, elem_id="check"):
         upload = gr.File(label=LABEL, type="filepath", file_count="single", elem_id="check-upload")
-        verdict = gr.Markdown(elem_id="check-verdict")
+        verdict = data_markdown(elem_id="check-verdict")
         button = gr.Button("Check the plan", elem_id="check-run")
 
     button.click(

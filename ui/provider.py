@@ -7,7 +7,6 @@ page out inside an open ``gradio.Blocks`` context and wires the handlers to it.
 from __future__ import annotations
 
 import hashlib
-import html
 import logging
 import os
 import tempfile
@@ -24,7 +23,7 @@ import gradio as gr
 
 from graph.errors import CredpathError, RequestError
 from graph.model import Kind
-from recommender.escape import markdown_text
+from recommender.escape import html_text, markdown_text
 from recommender.gaps import GapReport, choose_occupations
 from recommender.gapsformat import to_csv, to_markdown
 from recommender.service import CredpathService
@@ -208,12 +207,12 @@ def catalogue_warning(service: CredpathService, shown: int = 5) -> str:
     errors = [p for p in service.validate() if p.severity == "error"]
     if not errors:
         return ""
-    items = "".join(f"<li>{html.escape(f'{p.pointer}: {p.message}', quote=False)}</li>" for p in errors[:shown])
+    items = "".join(f"<li>{html_text(f'{p.pointer}: {p.message}')}</li>" for p in errors[:shown])
     more = f"<li>and {len(errors) - shown:,} more</li>" if len(errors) > shown else ""
     return (
         f'\n\n<div class="credpath-error" role="alert"><p><strong>The catalogue has {len(errors):,} '
         "problem(s)</strong>; the report shows what they cause (credentials nobody can start):</p>"
-        f"<ul>{items}{more}</ul><p><strong>How to fix it:</strong> {html.escape(errors[0].fix, quote=False)}; "
+        f"<ul>{items}{more}</ul><p><strong>How to fix it:</strong> {html_text(errors[0].fix)}; "
         "<code>credpath validate FILE</code> lists them all.</p></div>"
     )
 
