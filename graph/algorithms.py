@@ -206,6 +206,23 @@ def stages(
     [('credential', 'a')]
     """
     have = Holdings.of(g, held_credentials, held_skills)
+    ordered = list(order)
+    while True:
+        result = _stage_pass(g, ordered, have)
+        by_stage = sorted(ordered, key=lambda c: result[c][0])
+        if by_stage == ordered:
+            return result
+        ordered = by_stage
+
+
+def _stage_pass(g: SkillGraph, order: list[str], have: Holdings) -> dict[str, tuple[int, list[Leaf]]]:
+    """One pass of :func:`stages` over ``order``.
+
+    A later credential of a lower stage may provide a leaf that an earlier one already staged on, so
+    :func:`stages` repeats passes over the order sorted by stage until the stages stop changing: each pass
+    can only lower a stage, and at the fixed point every step's stage is one after the latest stage it
+    relies on, counting each leaf from its first provider.
+    """
     result: dict[str, tuple[int, list[Leaf]]] = {}
     provided_at: dict[Leaf, int] = {}
     for cid in order:

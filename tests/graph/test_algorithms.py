@@ -197,6 +197,25 @@ class TestStages:
         assert {c: s for c, (s, _) in staged.items()} == {"c-xl": 1, "c-py": 1, "c-sql": 2, "c-da": 3, "c-ml": 4}
         assert ("credential", "c-sql") in staged["c-da"][1]
 
+    def test_a_later_lower_stage_provider_lowers_the_stage(self) -> None:
+        """A skill first met by a stage-2 step, then taught again by a stage-1 step later in the order.
+
+        The programme-manager plan (objective cost) on the bundled catalogue hit this: the step relying on the
+        skill was put in stage 3 while its first provider, after sorting by stage, was in stage 1.
+        """
+        x = (TaughtSkill(skill="x"),)
+        cat = Catalogue(
+            skills=(Skill(id="x", label="X"),),
+            credentials=(
+                Credential(id="a", name="A", provider="P"),
+                Credential(id="p2", name="P2", provider="P", teaches=x, requires=CredentialCondition(credential="a")),
+                Credential(id="c", name="C", provider="P", requires=SkillCondition(skill="x")),
+                Credential(id="p1", name="P1", provider="P", teaches=x),
+            ),
+        )
+        staged = stages(SkillGraph(cat), ["a", "p2", "c", "p1"])
+        assert {c: s for c, (s, _) in staged.items()} == {"a": 1, "p1": 1, "p2": 2, "c": 2}
+
     def test_out_of_order_is_an_error(self, chain: SkillGraph) -> None:
         with pytest.raises(PlanVerificationError, match="before its requirements"):
             stages(chain, ["c-ml"])
