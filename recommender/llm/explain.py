@@ -50,6 +50,10 @@ def facts(g: SkillGraph, pathway: Pathway, rationale: dict[str, str] | None = No
     }
 
 
+def _label(g: SkillGraph, ident: str) -> str:
+    return g.label((SKILL, ident)) if ident in g.skills else g.label((CREDENTIAL, ident))
+
+
 def _numbers(values: Iterable[Any]) -> set[float]:
     out: set[float] = set()
     for v in values:
