@@ -88,6 +88,12 @@ def to_profile(
         return tuple(out)
 
     occupation = keep([a.occupation_id], (OCCUPATION,)) if a.occupation_id else ()
+    targets = Targets(
+        skills=keep(a.target_skill_ids, (SKILL,)),
+        credentials=keep(a.target_credential_ids, (CREDENTIAL,)),
+        occupation=occupation[0] if occupation else None,
+    )
+    have = keep(a.held_ids, (CREDENTIAL, SKILL))
     max_hours = a.max_hours
     if a.deadline_weeks is not None:
         if a.hours_per_week:
@@ -109,12 +115,8 @@ def to_profile(
     if dropped:
         notes.append("not in what retrieval found, so dropped: " + ", ".join(repr(d) for d in dropped))
     profile = LearnerProfile(
-        targets=Targets(
-            skills=keep(a.target_skill_ids, (SKILL,)),
-            credentials=keep(a.target_credential_ids, (CREDENTIAL,)),
-            occupation=occupation[0] if occupation else None,
-        ),
-        have=keep(a.held_ids, (CREDENTIAL, SKILL)),
+        targets=targets,
+        have=have,
         constraints=Constraints(
             max_hours=_positive(max_hours),
             max_cost=_positive(a.max_cost, zero=True),
