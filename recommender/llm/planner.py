@@ -39,6 +39,7 @@ class _Run:
     last: list[str] = field(default_factory=list)
     last_faults: list[Fault] = field(default_factory=list)
     rationale: dict[str, str] = field(default_factory=dict)
+    kinds: list[frozenset[str]] = field(default_factory=list)
 
 
 class LLMPlanner:
@@ -102,6 +103,7 @@ class LLMPlanner:
         kept, dropped = prune(problem, order)
         faults += [Fault("padding", f"{name(problem, c)} serves no target and no later step", c) for c in dropped]
         run.faults += [f"round {run.rounds}: {f.message}" for f in faults]
+        run.kinds.append(frozenset(f.kind for f in faults))
         run.repairs += [f"dropped {f.credential!r}: {f.message}" for f in faults if f.kind in ("invented", "duplicate")]
         run.repairs += [f"removed {name(problem, c)}: serves no target and no later step" for c in dropped]
         run.last, run.last_faults = kept, diagnose(problem, kept, run.required)
@@ -134,6 +136,10 @@ class LLMPlanner:
             if usage.calls
             else None,
         )
+
+    def fault_kinds(self) -> list[frozenset[str]]:
+        """The kinds of fault in each round's raw answer (invented, prerequisite, budget, ...), for the bench."""
+        return list(self._run.kinds) if self._run is not None else []
 
     # -- internals ---------------------------------------------------------------------------------
 
