@@ -130,3 +130,36 @@ def escape_markdown(text: str) -> str:
     &lt;script&gt;\\*\\*x\\*\\*&lt;/script&gt; \\[a\\]\\(b\\)
     """
     return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def markdown_lines(pathway: Pathway) -> list[str]:
+    """The LLM part of a Markdown plan: what was understood, the checked narrative, the model's record.
+
+    Everything the model wrote is escaped.
+    """
+    run = pathway.llm
+    if run is None:
+        return []
+    lines: list[str] = []
+    if run.understood is not None:
+        lines += ["## What I understood", "", f"> {escape_markdown(run.understood.text)}", ""]
+        lines += [f"- {escape_markdown(n)}" for n in run.understood.notes]
+        lines.append("")
+    if run.narrative:
+        lines += ["## In a few words", ""]
+        for paragraph in run.narrative:
+            lines += [escape_markdown(paragraph), ""]
+    tokens = f", {run.usage.input_tokens + run.usage.output_tokens:,} tokens" if run.usage else ""
+    lines += ["## How the language model did", ""]
+    lines.append(f"- Model `{escape_markdown(run.model)}`: {run.rounds} round(s){tokens}.")
+    if run.fallback:
+        lines.append(f"- {escape_markdown(run.fallback)}.")
+    lines += [f"- Changed: {escape_markdown(r)}" for r in run.repairs]
+    price = run.price_of_preferences
+    if price is not None and run.fallback is None:
+        lines.append(
+            f"- Price of the preferences: {price.extra_hours:+g} hours, {price.extra_cost:+g} in cost, against the "
+            f"proven optimum of {price.optimum_hours:g} hours and {price.optimum_cost:g} under the same limits."
+        )
+    lines.append("")
+    return lines

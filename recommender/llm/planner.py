@@ -58,6 +58,7 @@ class LLMPlanner:
         self._model = model
         self.rounds = rounds or self.settings.planner_rounds
         self._run: _Run | None = None
+        self._session: Session | None = None
 
     @property
     def model_name(self) -> str:
@@ -66,9 +67,19 @@ class LLMPlanner:
         return self.settings.llm or "none"
 
     def session(self) -> Session:
-        """A fresh session (one deadline, one usage tally) on this planner's model."""
-        make = (lambda _timeout: self._model) if self._model is not None else None
-        return Session(self.settings, make_model=make, name=self.model_name)
+        """This request's session: one deadline and one usage tally for understanding, planning and narrating.
+
+        A planner serves one request (the registry makes a new one each time).
+        """
+        if self._session is None:
+            make = (lambda _timeout: self._model) if self._model is not None else None
+            self._session = Session(self.settings, make_model=make, name=self.model_name)
+        return self._session
+
+    @property
+    def rationale(self) -> dict[str, str]:
+        """The reason the model gave for each step of its last proposal."""
+        return dict(self._run.rationale) if self._run is not None else {}
 
     def propose(
         self,
