@@ -25,8 +25,8 @@ from typing import Any
 if not __package__:  # run as a script: make the repository root importable for ``bench.*``
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph.model import Catalogue
-from graph.skillgraph import SKILL, SkillGraph
+from graph.model import Catalogue, Kind
+from graph.skillgraph import SkillGraph
 from ingest.native import NativeAdapter
 from recommender.llm.config import LLMSettings
 from recommender.llm.fake import FakeChatModel
@@ -113,7 +113,7 @@ def _exact(p: PlanProblem) -> tuple[list[str], list[frozenset[str]]]:
 def _other_teacher(g: SkillGraph, p: PlanProblem, order: list[str]) -> str | None:
     """An allowed credential outside ``order`` that teaches a target skill (so it is not padding)."""
     for t in p.coverable:
-        for c in g.teachers(t.id) if t.kind == SKILL else ():
+        for c in g.teachers(t.id) if t.kind == Kind.skill else ():
             if c not in order and p.allowed(c):
                 return c
     return None
@@ -123,7 +123,7 @@ def build_cases(g: SkillGraph) -> list[Case]:
     """Every fault for every target, each once fixed after feedback and once left to the repair."""
     cases = []
     for label in TARGET_SKILLS:
-        sid = g.find(SKILL, label)
+        sid = g.find(Kind.skill, label)
         if sid is None:
             continue
         base = LearnerProfile(targets=Targets(skills=(sid,)))

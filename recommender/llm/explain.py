@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from graph.errors import LLMError
-from graph.skillgraph import CREDENTIAL, SKILL, SkillGraph
+from graph.model import Kind
+from graph.skillgraph import SkillGraph
 from ingest.entries import normalise_label
 from recommender.llm.answers import NarrativeAnswer
 from recommender.llm.config import Session
@@ -34,7 +35,7 @@ def facts(g: SkillGraph, pathway: Pathway, rationale: dict[str, str] | None = No
                 "cost": s.cost,
                 "currency": s.currency,
                 "weeks": [s.start_week, s.end_week] if s.start_week else None,
-                "teaches": [g.label((SKILL, t)) for t in s.teaches],
+                "teaches": [g.label((Kind.skill, t)) for t in s.teaches],
                 "why": (rationale or {}).get(s.credential_id, ""),
             }
             for s in pathway.steps
@@ -43,15 +44,13 @@ def facts(g: SkillGraph, pathway: Pathway, rationale: dict[str, str] | None = No
         "total_cost": pathway.total_cost,
         "currency": pathway.currency,
         "total_weeks": pathway.total_weeks,
-        "reaches": [g.label((SKILL, c)) if c in g.skills else g.label((CREDENTIAL, c)) for c in pathway.covered],
-        "already_held": [
-            g.label((SKILL, c)) if c in g.skills else g.label((CREDENTIAL, c)) for c in pathway.already_held
-        ],
+        "reaches": [_label(g, c) for c in pathway.covered],
+        "already_held": [_label(g, c) for c in pathway.already_held],
     }
 
 
 def _label(g: SkillGraph, ident: str) -> str:
-    return g.label((SKILL, ident)) if ident in g.skills else g.label((CREDENTIAL, ident))
+    return g.label((Kind.skill, ident)) if ident in g.skills else g.label((Kind.credential, ident))
 
 
 def _numbers(values: Iterable[Any]) -> set[float]:
@@ -82,7 +81,7 @@ def check(g: SkillGraph, pathway: Pathway, paragraphs: Iterable[str], known: dic
     in_plan_creds = {s.credential_id for s in pathway.steps}
     in_plan_providers = {normalise_label(s.provider) for s in pathway.steps}
     plan_skills = {t for s in pathway.steps for t in s.teaches}
-    plan_skills |= {m.requirement for s in pathway.steps for m in s.requirements_met_by if m.kind == SKILL}
+    plan_skills |= {m.requirement for s in pathway.steps for m in s.requirements_met_by if m.kind == Kind.skill}
     plan_skills |= set(pathway.covered) | set(pathway.already_held) | set(pathway.request.have)
     allowed_text = _grams(" ".join(str(v) for v in (known.get("goal"), known.get("background"))))
     found: list[str] = []

@@ -10,6 +10,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage
 
 from graph.errors import LLMError
+from graph.model import Kind
 from recommender.llm.answers import PlanAnswer
 from recommender.llm.config import LLMSettings, Session
 from recommender.llm.prompts import feedback_message, plan_messages
@@ -107,7 +108,7 @@ class LLMPlanner:
         run.messages.append(AIMessage(answer.model_dump_json()))
         order, faults = sanitize(problem, [s.credential_id for s in answer.steps])
         for step in answer.steps:
-            cid = problem.g.find("credential", step.credential_id)
+            cid = problem.g.find(Kind.credential, step.credential_id)
             if cid is not None:
                 run.rationale.setdefault(cid, step.reason)
         faults += diagnose(problem, order, run.required)

@@ -10,7 +10,8 @@ from typing import Any
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from graph.conditions import describe
-from graph.skillgraph import CREDENTIAL, SKILL, SkillGraph
+from graph.model import Kind
+from graph.skillgraph import SkillGraph
 from recommender.problem import PlanProblem
 from recommender.profile import LearnerProfile
 
@@ -80,7 +81,7 @@ def credential_entry(g: SkillGraph, cid: str) -> dict[str, Any]:
 
 
 def skill_entries(g: SkillGraph, ids: Iterable[str]) -> list[dict[str, str]]:
-    return [{"id": s, "label": g.label((SKILL, s))} for s in sorted(set(ids)) if s in g.skills]
+    return [{"id": s, "label": g.label((Kind.skill, s))} for s in sorted(set(ids)) if s in g.skills]
 
 
 def request_text(g: SkillGraph, profile: LearnerProfile) -> str:
@@ -91,8 +92,8 @@ def request_text(g: SkillGraph, profile: LearnerProfile) -> str:
         lines.append(f"Goal: {_clean(pref.goal)}")
     if pref.background:
         lines.append(f"Background: {_clean(pref.background)}")
-    targets = [f"skill {s} ({g.label((SKILL, s))})" for s in t.skills]
-    targets += [f"credential {x} ({g.label((CREDENTIAL, x))})" for x in t.credentials]
+    targets = [f"skill {s} ({g.label((Kind.skill, s))})" for s in t.skills]
+    targets += [f"credential {x} ({g.label((Kind.credential, x))})" for x in t.credentials]
     if t.occupation:
         targets.append(f"occupation {t.occupation} (its essential skills)")
     lines.append("Targets: " + ("; ".join(targets) or "none"))
@@ -125,7 +126,7 @@ def plan_messages(
     g = p.g
     targets = [t.id for t in p.coverable]
     skills = {s for cid in candidates for s in g.credentials[cid].taught_skill_ids}
-    skills |= {leaf for cid in candidates for kind, leaf in g.requirement_leaves(cid) if kind == SKILL}
+    skills |= {leaf for cid in candidates for kind, leaf in g.requirement_leaves(cid) if kind == Kind.skill}
     skills |= {t for t in targets if t in g.skills} | set(p.held_skills)
     parts = [
         request_text(g, p.profile),

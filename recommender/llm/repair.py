@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from graph.algorithms import order_credentials
 from graph.conditions import describe, is_met
-from graph.skillgraph import CREDENTIAL, SKILL
+from graph.model import Kind
 from recommender.problem import PlanProblem
 
 TOLERANCE = 1e-6
@@ -23,7 +23,7 @@ class Fault:
 
 
 def name(p: PlanProblem, cid: str) -> str:
-    return f"{p.g.label((CREDENTIAL, cid))!r} ({cid})"
+    return f"{p.g.label((Kind.credential, cid))!r} ({cid})"
 
 
 def sanitize(p: PlanProblem, ids: Sequence[str]) -> tuple[list[str], list[Fault]]:
@@ -31,7 +31,7 @@ def sanitize(p: PlanProblem, ids: Sequence[str]) -> tuple[list[str], list[Fault]
     out: list[str] = []
     faults: list[Fault] = []
     for n, raw in enumerate(ids, start=1):
-        cid = p.g.find(CREDENTIAL, raw)
+        cid = p.g.find(Kind.credential, raw)
         if cid is None:
             faults.append(Fault("invented", f"step {n}: {raw!r} is not a credential in the catalogue", raw))
         elif cid in out:
@@ -54,7 +54,8 @@ def covered(p: PlanProblem, order: Collection[str]) -> set[str]:
     return {
         t.id
         for t in p.coverable
-        if (t.kind == SKILL and (t.id in taught or t.id in p.held_skills)) or (t.kind == CREDENTIAL and t.id in order)
+        if (t.kind == Kind.skill and (t.id in taught or t.id in p.held_skills))
+        or (t.kind == Kind.credential and t.id in order)
     }
 
 
@@ -68,7 +69,7 @@ def diagnose(p: PlanProblem, order: Sequence[str], required: Collection[str]) ->
     faults: list[Fault] = []
 
     def holds(leaf: tuple[str, str]) -> bool:
-        return leaf[1] in (have_s if leaf[0] == SKILL else have_c)
+        return leaf[1] in (have_s if leaf[0] == Kind.skill else have_c)
 
     for n, cid in enumerate(order, start=1):
         if cid in p.held_credentials:
@@ -85,7 +86,7 @@ def diagnose(p: PlanProblem, order: Sequence[str], required: Collection[str]) ->
         requirement = g.effective_requirement(cid)
         if not is_met(requirement, holds):
             unmet = [g.label(leaf) for leaf in g.requirement_leaves(cid) if not holds(leaf)]
-            teachers = sorted({t for kind, s in g.requirement_leaves(cid) if kind == SKILL for t in g.teachers(s)})
+            teachers = sorted({t for kind, s in g.requirement_leaves(cid) if kind == Kind.skill for t in g.teachers(s)})
             hint = f"; candidates that give it: {', '.join(teachers[:5])}" if teachers else ""
             faults.append(
                 Fault(
@@ -117,16 +118,16 @@ def prune(p: PlanProblem, order: Sequence[str]) -> tuple[list[str], list[str]]:
     steps a step can serve all come later.
     """
     g = p.g
-    target_skills = {t.id for t in p.targets if t.kind == SKILL} - set(p.held_skills)
-    target_creds = {t.id for t in p.targets if t.kind == CREDENTIAL}
+    target_skills = {t.id for t in p.targets if t.kind == Kind.skill} - set(p.held_skills)
+    target_creds = {t.id for t in p.targets if t.kind == Kind.credential}
 
-    def serves(cid: str, needed: set[tuple[str, str]]) -> bool:
+    def serves(cid: str, needed: set[tuple[Kind, str]]) -> bool:
         taught = set(g.credentials[cid].taught_skill_ids) - set(p.held_skills)
         return (
             cid in target_creds
             or bool(taught & target_skills)
-            or (CREDENTIAL, cid) in needed
-            or any((SKILL, s) in needed for s in taught)
+            or (Kind.credential, cid) in needed
+            or any((Kind.skill, s) in needed for s in taught)
         )
 
     kept = list(order)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from graph.model import Credential, Delivery
-from graph.skillgraph import CREDENTIAL, OCCUPATION, SKILL, SkillGraph
+from graph.model import Credential, Delivery, Kind
+from graph.skillgraph import SkillGraph
 from ingest.entries import normalise_label
 from ingest.lexical import LabelBM25
 from recommender.llm.answers import RequestAnswer
@@ -15,20 +15,20 @@ from recommender.llm.prompts import understand_messages
 from recommender.plan import Understood
 from recommender.profile import Constraints, LearnerProfile, Preferences, Targets
 
-KINDS = (SKILL, CREDENTIAL, OCCUPATION)
-Search = Callable[[str, str, int], Sequence[str]]
+KINDS = (Kind.skill, Kind.credential, Kind.occupation)
+Search = Callable[[str, Kind, int], Sequence[str]]
 
 
 def lexical_search(g: SkillGraph) -> Search:
     """BM25 over the catalogue's labels (names, alternative labels, providers): retrieval without a store."""
-    scorers: dict[str, LabelBM25] = {}
+    scorers: dict[Kind, LabelBM25] = {}
 
-    def search(text: str, kind: str, k: int) -> Sequence[str]:
+    def search(text: str, kind: Kind, k: int) -> Sequence[str]:
         if kind not in scorers:
             labels: dict[str, list[str]] = {}
             for ident, e in g.entries(kind).items():
                 if isinstance(e, Credential):
-                    names = [e.name, e.provider, *(g.label((SKILL, s)) for s in e.taught_skill_ids)]
+                    names = [e.name, e.provider, *(g.label((Kind.skill, s)) for s in e.taught_skill_ids)]
                 else:
                     names = [e.label, *e.alt_labels]
                 labels[ident] = [normalise_label(n) for n in names]
@@ -38,19 +38,19 @@ def lexical_search(g: SkillGraph) -> Search:
     return search
 
 
-def retrieve(g: SkillGraph, text: str, search: Search | None = None, k: int = 15) -> dict[str, list[str]]:
+def retrieve(g: SkillGraph, text: str, search: Search | None = None, k: int = 15) -> dict[Kind, list[str]]:
     """The candidate ids per kind for a learner's text: what the model may choose from."""
     find = search or lexical_search(g)
     return {kind: [i for i in find(text, kind, k) if i in g.entries(kind)] for kind in KINDS}
 
 
-def _entries(g: SkillGraph, found: dict[str, list[str]]) -> dict[str, list[dict[str, str]]]:
+def _entries(g: SkillGraph, found: dict[Kind, list[str]]) -> dict[str, list[dict[str, str]]]:
     out: dict[str, list[dict[str, str]]] = {}
     for kind, ids in found.items():
         rows = []
         for i in ids:
             row = {"id": i, "label": g.label((kind, i))}
-            if kind == CREDENTIAL:
+            if kind == Kind.credential:
                 row["provider"] = g.credentials[i].provider
             rows.append(row)
         out[kind] = rows
@@ -71,13 +71,13 @@ def understand(
 
 
 def to_profile(
-    g: SkillGraph, text: str, a: RequestAnswer, found: dict[str, list[str]]
+    g: SkillGraph, text: str, a: RequestAnswer, found: dict[Kind, list[str]]
 ) -> tuple[LearnerProfile, Understood]:
     """Turn the model's answer into a profile, keeping only retrieved ids."""
     dropped: list[str] = []
     notes: list[str] = []
 
-    def keep(ids: Sequence[str], kinds: Sequence[str]) -> tuple[str, ...]:
+    def keep(ids: Sequence[str], kinds: Sequence[Kind]) -> tuple[str, ...]:
         out = []
         for raw in ids:
             hit = next((i for kind in kinds if (i := g.find(kind, raw)) is not None and i in found[kind]), None)
@@ -87,13 +87,13 @@ def to_profile(
                 out.append(hit)
         return tuple(out)
 
-    occupation = keep([a.occupation_id], (OCCUPATION,)) if a.occupation_id else ()
+    occupation = keep([a.occupation_id], (Kind.occupation,)) if a.occupation_id else ()
     targets = Targets(
-        skills=keep(a.target_skill_ids, (SKILL,)),
-        credentials=keep(a.target_credential_ids, (CREDENTIAL,)),
+        skills=keep(a.target_skill_ids, (Kind.skill,)),
+        credentials=keep(a.target_credential_ids, (Kind.credential,)),
         occupation=occupation[0] if occupation else None,
     )
-    have = keep(a.held_ids, (CREDENTIAL, SKILL))
+    have = keep(a.held_ids, (Kind.credential, Kind.skill))
     max_hours = a.max_hours
     if a.deadline_weeks is not None:
         if a.hours_per_week:
