@@ -110,13 +110,35 @@ def _exact(p: PlanProblem) -> tuple[list[str], list[frozenset[str]]]:
     return topological(p, e.chosen, [])[0], list(e.alternatives)
 
 
-def _other_teacher(g: SkillGraph, p: PlanProblem, order: list[str]) -> str | None:
-    """An allowed credential outside ``order`` that teaches a target skill (so it is not padding)."""
-    for t in p.coverable:
-        for c in g.teachers(t.id) if t.kind == Kind.skill else ():
-            if c not in order and p.allowed(c):
-                return c
+def _over_budget(
+    g: SkillGraph, base: LearnerProfile, order: list[str], alts: list[frozenset[str]], hours: float
+) -> tuple[LearnerProfile, list[str]] | None:
+    """A limit of the optimum's hours or cost and an answer that needs more (a longer or dearer alternative)."""
+    p = prepare(g, base)
+    _, cost = totals(p, order)
+    for a in alts:
+        a_hours, a_cost = totals(p, a)
+        if a_hours > hours + 1e-6:
+            return base.model_copy(update={"constraints": Constraints(max_hours=hours)}), topological(p, a, [])[0]
+        if a_cost > cost + 1e-6:
+            return base.model_copy(update={"constraints": Constraints(max_cost=cost)}), topological(p, a, [])[0]
     return None
+
+
+def _excluded_provider(
+    g: SkillGraph, base: LearnerProfile, order: list[str], alts: list[frozenset[str]], hours: float
+) -> tuple[LearnerProfile, list[str]] | None:
+    """An excluded provider that the answer still uses, while the targets stay reachable without it."""
+    p = prepare(g, base)
+    plans = [list(order)] + [topological(p, a, [])[0] for a in alts]
+    for plan in plans:
+        for cid in plan:
+            excluded = base.model_copy(
+                update={"constraints": Constraints(exclude_providers=(g.credentials[cid].provider,))}
+            )
+            if prepare(g, excluded).coverable:
+                return excluded, plan
+    return _over_budget(g, base, order, alts, hours)
 
 
 def build_cases(g: SkillGraph) -> list[Case]:
@@ -128,7 +150,7 @@ def build_cases(g: SkillGraph) -> list[Case]:
             continue
         base = LearnerProfile(targets=Targets(skills=(sid,)))
         p = prepare(g, base)
-        order, _ = _exact(p)
+        order, alts = _exact(p)
         if not order:
             continue
         hours, _cost = totals(p, order)
@@ -141,16 +163,11 @@ def build_cases(g: SkillGraph) -> list[Case]:
             elif fault == "missing_prerequisite":
                 needed = next((c for c in order if diagnose(p, [x for x in order if x != c], ())), order[0])
                 raw.remove(needed)
-            elif fault == "over_budget":
-                extra = _other_teacher(g, p, order)
-                profile = base.model_copy(update={"constraints": Constraints(max_hours=hours)})
-                raw = [*order, extra] if extra else [*order, *order[:1]]
-            elif fault == "excluded_provider":
-                provider = g.credentials[order[-1]].provider
-                profile = base.model_copy(update={"constraints": Constraints(exclude_providers=(provider,))})
-                if not prepare(g, profile).coverable:
-                    profile = base
-                    raw = [*order, INJECTED]
+            elif fault in ("over_budget", "excluded_provider"):
+                variant = (_over_budget if fault == "over_budget" else _excluded_provider)(g, base, order, alts, hours)
+                if variant is None:
+                    continue
+                profile, raw = variant
             elif fault == "duplicate":
                 raw = [*order, order[0]]
             elif fault == "padding":
@@ -222,8 +239,8 @@ def _rate(outcomes: Sequence[Outcome], pick: Callable[[Outcome], set[str]], kind
 def render_scripted(outcomes: Sequence[Outcome]) -> str:
     n = len(outcomes)
     lines = [
-        f"Scripted answers with known faults: {n} runs ({len(FAULTS)} kinds of answer x "
-        f"{len(TARGET_SKILLS)} targets x fixed after feedback or not), fake chat model, example catalogue.",
+        f"Scripted answers with known faults: {n} runs ({len(FAULTS)} kinds of answer over "
+        f"{len(TARGET_SKILLS)} targets, each fixed after the feedback or left to the repair), fake chat model, example catalogue.",
         "",
         "| Measure | Raw model answers | After verification and repair |",
         "|---|---|---|",

@@ -91,8 +91,9 @@ class LLMPlanner:
         time_limit: float = 20.0,
     ) -> Proposal:
         run = self._run
-        if feedback is None or run is None or run.problem is not problem:
+        if feedback is None or run is None or run.problem.profile != problem.profile:
             run = self._run = self._start(problem, alternatives, time_limit)
+        run.problem = problem
         if run.fallback is not None:
             return self._exact(run)
         if feedback is not None and not feedback.valid:
