@@ -240,7 +240,8 @@ def render_scripted(outcomes: Sequence[Outcome]) -> str:
     n = len(outcomes)
     lines = [
         f"Scripted answers with known faults: {n} runs ({len(FAULTS)} kinds of answer over "
-        f"{len(TARGET_SKILLS)} targets, each fixed after the feedback or left to the repair), fake chat model, example catalogue.",
+        f"{len(TARGET_SKILLS)} targets, each fixed after the feedback or left to the repair), "
+        "fake chat model, example catalogue.",
         "",
         "| Measure | Raw model answers | After verification and repair |",
         "|---|---|---|",
