@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from graph.algorithms import Attainable, Gap, attainable, catalogue_gaps
-from graph.errors import InfeasiblePlanError, PlanVerificationError, RequestError
+from graph.errors import ConfigError, InfeasiblePlanError, PlanVerificationError, RequestError
 from graph.model import Catalogue, Kind
 from graph.skillgraph import SkillGraph
 from graph.validate import Problem, validate
@@ -29,7 +29,7 @@ from recommender.build import (
     totals,
 )
 from recommender.gaps import GapReport, choose_occupations, choose_provider, gap_report
-from recommender.plan import Alternative, Pathway, Verification
+from recommender.plan import Alternative, Pathway, Understood, Verification
 from recommender.planners import DEFAULT_PLANNER, ExactPlanner, Planner, Proposal, get_planner
 from recommender.problem import PlanProblem, prepare
 from recommender.profile import LearnerProfile
@@ -212,8 +212,6 @@ class CredpathService:
                     fix=f"give a number such as 40, or leave {key} out for no bound",
                 )
         if self.store is None:
-            from graph.errors import ConfigError
-
             raise ConfigError(
                 "search needs an ingested catalogue store",
                 fix="run `credpath ingest FILE...` first, then search with --store",
@@ -382,6 +380,40 @@ class CredpathService:
 
     def markdown(self, pathway: Pathway) -> str:
         return to_markdown(pathway, self.graph)
+
+    # -- language model ------------------------------------------------------------------------------
+
+    def language_model(self) -> str | None:
+        """The configured chat model (``CREDPATH_LLM``, e.g. ``openai:gpt-4o-mini``), or None."""
+        from recommender.llm.config import LLMSettings
+
+        return LLMSettings().llm
+
+    def understand(self, text: str, planner: Any = None) -> tuple[LearnerProfile, Understood, Any]:
+        """Read a learner's free text into a profile with the language model, ids only from retrieval.
+
+        Returns the profile, what was understood and dropped, and the LLM planner whose session (one
+        deadline, one token tally) it used, for planning the same request. Raises ConfigError
+        without a configured model and LLMError when the model fails.
+        """
+        from recommender.llm.planner import LLMPlanner
+        from recommender.llm.understand import understand
+
+        llm = planner if planner is not None else LLMPlanner()
+        if not llm.configured:
+            raise ConfigError(
+                "reading a request in your own words needs a language model",
+                where="CREDPATH_LLM",
+                fix="set CREDPATH_LLM (e.g. openai:gpt-4o-mini, or with CREDPATH_LLM_BASE_URL any "
+                "OpenAI-compatible server), or give the targets and limits as options",
+            )
+        store = self.store
+
+        def search(query: str, kind: Kind, k: int) -> list[str]:
+            return [hit.id for hit in store.search(query, kind=kind, k=k)]
+
+        profile, understood = understand(self.graph, text, llm.session(), search=search if store else None)
+        return profile, understood, llm
 
 
 def _fewer_alternatives(wanted: int, proposed: int, planner: str) -> str:

@@ -62,6 +62,11 @@ class LLMPlanner:
         self._session: Session | None = None
 
     @property
+    def configured(self) -> bool:
+        """Whether there is a model to ask: a configured one or one handed in."""
+        return self._model is not None or self.settings.configured
+
+    @property
     def model_name(self) -> str:
         if self._model is not None:
             return str(getattr(self._model, "model_name", None) or type(self._model).__name__)
