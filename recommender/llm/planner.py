@@ -122,7 +122,7 @@ class LLMPlanner:
         faults += [Fault("padding", f"{name(problem, c)} serves no target and no later step", c) for c in dropped]
         run.faults += [f"round {run.rounds}: {f.message}" for f in faults]
         run.kinds.append(frozenset(f.kind for f in faults))
-        run.repairs += [f"dropped {f.credential!r}: {f.message}" for f in faults if f.kind in ("invented", "duplicate")]
+        run.repairs = [f"dropped {f.credential!r}: {f.message}" for f in faults if f.kind in ("invented", "duplicate")]
         run.repairs += [f"removed {name(problem, c)}: serves no target and no later step" for c in dropped]
         run.last, run.last_faults = kept, diagnose(problem, kept, run.required)
         if run.last_faults and (run.rounds >= self.rounds or (not kept and run.required)):

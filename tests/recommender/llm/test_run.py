@@ -6,24 +6,26 @@ from recommender.llm.config import LLMSettings
 from recommender.llm.explain import markdown_lines
 from recommender.llm.fake import FakeChatModel
 from recommender.llm.planner import LLMPlanner
-from recommender.llm.run import finish
 from recommender.plan import Pathway, Understood
 from recommender.profile import LearnerProfile, Targets
 from recommender.service import CredpathService
 from tests.recommender.llm.conftest import DATA_MINING, answer
 
 
-def plan_with(service: CredpathService, script: list[object]) -> tuple[Pathway, LLMPlanner]:
-    llm = LLMPlanner(LLMSettings(llm="fake:test"), model=FakeChatModel(script=script))
-    return service.plan(LearnerProfile(targets=Targets(skills=(DATA_MINING,))), planner=llm), llm
+def plan_with(
+    service: CredpathService, script: list[object], understood: Understood | None = None
+) -> tuple[Pathway, FakeChatModel]:
+    fake = FakeChatModel(script=script)
+    llm = LLMPlanner(LLMSettings(llm="fake:test"), model=fake)
+    profile = LearnerProfile(targets=Targets(skills=(DATA_MINING,)))
+    return service.plan(profile, planner=llm, understood=understood), fake
 
 
 def test_the_plan_records_the_model_rounds_tokens_price_and_narrative(
     service: CredpathService, exact_order: list[str]
 ) -> None:
     text = "Start with **Applied Mathematics** <b>now</b>; five steps, then data mining."
-    pathway, llm = plan_with(service, [answer(exact_order), {"paragraphs": [text]}])
-    done = finish(service.graph, pathway, llm, understood=Understood(text="I want data mining"))
+    done, _ = plan_with(service, [answer(exact_order), {"paragraphs": [text]}], Understood(text="I want data mining"))
     run = done.llm
     assert run is not None and run.rounds == 1 and run.fallback is None
     assert run.narrative == (text,)
@@ -39,17 +41,13 @@ def test_the_plan_records_the_model_rounds_tokens_price_and_narrative(
 def test_an_unfaithful_narrative_leaves_the_template_with_a_note(
     service: CredpathService, exact_order: list[str]
 ) -> None:
-    pathway, llm = plan_with(service, [answer(exact_order), {"paragraphs": ["Also take Deep Learning Practitioner."]}])
-    done = finish(service.graph, pathway, llm)
+    done, _ = plan_with(service, [answer(exact_order), {"paragraphs": ["Also take Deep Learning Practitioner."]}])
     assert done.llm is not None and done.llm.narrative == ()
-    assert done.explanation[:-1] == pathway.explanation
+    assert done.explanation[:-1] == service.plan(done.request).explanation
     assert "Deep Learning Practitioner" in done.explanation[-1] and "templated explanation" in done.explanation[-1]
 
 
 def test_no_narrative_is_asked_for_when_the_exact_plan_stood_in(service: CredpathService) -> None:
-    fake = FakeChatModel(script=["no JSON here"])
-    llm = LLMPlanner(LLMSettings(llm="fake:test"), model=fake)
-    pathway = service.plan(LearnerProfile(targets=Targets(skills=(DATA_MINING,))), planner=llm)
-    done = finish(service.graph, pathway, llm)
+    done, fake = plan_with(service, ["no JSON here"])
     assert len(fake.prompts) == 1
     assert done.llm is not None and done.llm.fallback is not None and done.llm.narrative == ()
