@@ -61,11 +61,20 @@ def build_app(service: CredpathService) -> gr.Blocks:
             elem_id="credpath-title",
         )
         data_markdown(learner.catalogue_summary(service), elem_id="catalogue-summary")
+        data_markdown(model_summary(service), elem_id="language-model")
         with gr.Tab("Learner", id="learner"):
             learner.render(service)
         with gr.Tab("Provider", id="provider"):
             provider.render(service)
     return demo
+
+
+def model_summary(service: CredpathService) -> str:
+    """Which language model plans and explains, if any (its name is shown, never its key or address)."""
+    model = service.language_model()
+    if model is None:
+        return "Planner: exact (no language model configured; set `CREDPATH_LLM` to add one)."
+    return f"Language model: `{model.replace('`', '')}`; every plan it proposes is verified, and repaired if unsound."
 
 
 def launch_options() -> dict[str, Any]:
