@@ -27,7 +27,7 @@ if not __package__:  # run as a script: make the repository root importable for 
 
 from graph.model import Catalogue, Kind
 from graph.skillgraph import SkillGraph
-from ingest.native import NativeAdapter
+from ingest.formats import NativeAdapter
 from recommender.llm.config import LLMSettings
 from recommender.llm.fake import FakeChatModel
 from recommender.llm.planner import LLMPlanner
@@ -210,7 +210,7 @@ def final_faults(g: SkillGraph, pathway: Pathway) -> set[str]:
 def run_case(service: CredpathService, case: Case) -> Outcome:
     g = service.graph
     fake = FakeChatModel(script=list(case.script))
-    llm = LLMPlanner(LLMSettings(llm="fake:bench", planner_rounds=3), model=fake)
+    llm = LLMPlanner(LLMSettings(llm="fake:bench"), model=fake, rounds=3)
     started = time.perf_counter()
     pathway = service.plan(case.profile, planner=llm)
     seconds = time.perf_counter() - started

@@ -36,7 +36,6 @@ class LLMSettings(BaseSettings):
     llm_method: Literal["json_schema", "function_calling"] = Field(
         default="json_schema", description="How structured output is requested: JSON Schema or tool calling."
     )
-    planner_rounds: int = Field(default=3, ge=1, le=10, description="Propose-verify rounds before repair.")
 
     @property
     def configured(self) -> bool:

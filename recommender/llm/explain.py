@@ -10,7 +10,7 @@ from typing import Any
 from graph.errors import LLMError
 from graph.model import Kind
 from graph.skillgraph import SkillGraph
-from ingest.entries import normalise_label
+from ingest.search import normalise_label
 from recommender.llm.answers import NarrativeAnswer
 from recommender.llm.config import Session
 from recommender.llm.prompts import narrative_messages

@@ -13,6 +13,8 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import Field
 
+from graph.errors import LLMError
+
 Answer = dict[str, Any] | str | BaseException | Callable[[Sequence[BaseMessage]], Any]
 
 
@@ -20,7 +22,8 @@ class FakeChatModel(BaseChatModel):
     """Answers from a script, one entry per call, and remembers every prompt it was sent.
 
     An entry is a dict (the structured answer: a tool call when tools are bound, else JSON text),
-    a string (sent as plain text, e.g. prose instead of JSON), an exception (raised), or a callable
+    a string (sent as plain text, e.g. prose instead of JSON), an exception (raised as an LLMError
+    from it, as a provider failure), or a callable
     that gets the messages and returns one of those. The last entry repeats once the script runs out.
 
     >>> from pydantic import BaseModel
@@ -55,7 +58,7 @@ class FakeChatModel(BaseChatModel):
         self.prompts.append(list(messages))
         answer = self._next(messages)
         if isinstance(answer, BaseException):
-            raise answer
+            raise LLMError(f"scripted failure: {type(answer).__name__}: {answer}", where="fake chat model") from answer
         tools = kwargs.get("tools") or []
         sent = sum(len(str(m.content)) for m in messages) // 4
         if isinstance(answer, dict) and tools:

@@ -18,6 +18,7 @@ from recommender.llm.repair import Fault, covered, diagnose, name, prune, repair
 from recommender.plan import LLMRun, PreferencePrice, Quality, TokenUsage, Verification
 from recommender.planners import ExactPlanner, Proposal
 from recommender.problem import PlanProblem
+from recommender.settings import PlannerSettings
 
 MAX_CANDIDATES = 80
 
@@ -57,7 +58,7 @@ class LLMPlanner:
     def __init__(self, settings: LLMSettings | None = None, *, model: Any = None, rounds: int | None = None) -> None:
         self.settings = settings or LLMSettings()
         self._model = model
-        self.rounds = rounds or self.settings.planner_rounds
+        self.rounds = rounds or PlannerSettings().planner_rounds
         self._run: _Run | None = None
         self._session: Session | None = None
 

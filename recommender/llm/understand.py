@@ -7,8 +7,7 @@ from typing import Any
 
 from graph.model import Credential, Delivery, Kind
 from graph.skillgraph import SkillGraph
-from ingest.entries import normalise_label
-from ingest.lexical import LabelBM25
+from ingest.search import LabelBM25, normalise_label
 from recommender.llm.answers import RequestAnswer
 from recommender.llm.config import Session
 from recommender.llm.prompts import understand_messages

@@ -13,12 +13,12 @@ from recommender.problem import PlanProblem
 from tests.recommender.llm.conftest import answer
 
 REJECTED = Verification(valid=False, checks=("prerequisites_first",), problems=("step 1: starts too early",))
-SETTINGS = LLMSettings(llm="fake:test", planner_rounds=3)
+SETTINGS = LLMSettings(llm="fake:test")
 
 
 def planner(script: list[object]) -> tuple[LLMPlanner, FakeChatModel]:
     fake = FakeChatModel(script=script)
-    return LLMPlanner(SETTINGS, model=fake), fake
+    return LLMPlanner(SETTINGS, model=fake, rounds=3), fake
 
 
 def valid(p: PlanProblem, order: tuple[str, ...] | None) -> bool:
