@@ -29,7 +29,7 @@ from recommender.build import (
     totals,
 )
 from recommender.gaps import GapReport, choose_occupations, choose_provider, gap_report
-from recommender.plan import Alternative, Pathway, Understood, Verification
+from recommender.plan import Alternative, LLMRun, Pathway, Understood, Verification
 from recommender.planners import DEFAULT_PLANNER, ExactPlanner, Planner, Proposal, get_planner
 from recommender.problem import PlanProblem, prepare
 from recommender.profile import LearnerProfile
@@ -227,8 +227,13 @@ class CredpathService:
         alternatives: int = 0,
         time_limit: float | None = None,
         planner: str | Planner = DEFAULT_PLANNER,
+        understood: Understood | None = None,
     ) -> Pathway:
         """Plan, order, explain and verify a pathway.
+
+        With the LLM planner the plan also records what the model did (``llm``: rounds, repairs, tokens,
+        the price of the preferences, a checked narrative) and ``understood``, how a free-text request
+        was read (see ``understand``).
 
         A proposal that fails verification goes back to its planner with the verifier's findings, for
         up to ``planner_settings.planner_rounds`` proposals; if none passes (or the planner fails), the
@@ -266,7 +271,7 @@ class CredpathService:
             draft, dropped = self._assemble(p, proposal, asked.name, wanted=alternatives)
             check = verify(g, draft)
             if check.valid:
-                return self._deliver(p, draft, check, dropped, rounds=made)
+                return self._llm_record(asked, self._deliver(p, draft, check, dropped, rounds=made), understood)
             if exact:
                 raise PlanVerificationError(
                     f"the {asked.name} planner proposed an unsound plan", problems=check.problems
@@ -283,7 +288,22 @@ class CredpathService:
             raise PlanVerificationError("the exact planner proposed an unsound plan", problems=check.problems)
         reason = fallback or f"the {asked.name} planner made no proposal"
         note = f"{reason[0].upper()}{reason[1:]}; this is the exact planner's plan instead."
-        return self._deliver(p, draft, check, (note, *dropped), rounds=made, fallback=reason)
+        delivered = self._deliver(p, draft, check, (note, *dropped), rounds=made, fallback=reason)
+        return self._llm_record(asked, delivered, understood)
+
+    def _llm_record(self, planner: Planner, pathway: Pathway, understood: Understood | None) -> Pathway:
+        """The pathway with the LLM planner's record and narrative; with another planner, only ``understood``."""
+        from recommender.llm.config import LLMSettings
+        from recommender.llm.planner import LLMPlanner
+        from recommender.llm.run import finish
+
+        if isinstance(planner, LLMPlanner):
+            return finish(self.graph, pathway, planner, understood=understood)
+        if understood is None:
+            return pathway
+        settings = LLMSettings()
+        record = LLMRun(model=settings.llm or "none", method=settings.llm_method, rounds=0, understood=understood)
+        return pathway.model_copy(update={"llm": record})
 
     def _assemble(
         self, p: PlanProblem, proposal: Proposal, planner: str, *, wanted: int = 0
@@ -408,11 +428,13 @@ class CredpathService:
                 "OpenAI-compatible server), or give the targets and limits as options",
             )
         store = self.store
+        search = None
+        if store is not None:
 
-        def search(query: str, kind: Kind, k: int) -> list[str]:
-            return [hit.id for hit in store.search(query, kind=kind, k=k)]
+            def search(query: str, kind: Kind, k: int) -> list[str]:
+                return [hit.id for hit in store.search(query, kind=kind, k=k)]
 
-        profile, understood = understand(self.graph, text, llm.session(), search=search if store else None)
+        profile, understood = understand(self.graph, text, llm.session(), search=search)
         return profile, understood, llm
 
 

@@ -15,17 +15,16 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from graph.errors import ConfigError, CredpathError, InfeasiblePlanError, RequestError
+from graph.errors import CredpathError, InfeasiblePlanError, RequestError
 from graph.model import Catalogue, Delivery
 from ingest.settings import Settings
 from recommender.gaps import GapReport
 from recommender.gapsformat import TABLES, to_csv, to_markdown, to_text
 from recommender.plan import Pathway, load_plan
-from recommender.planners import DEFAULT_PLANNER, planner_names
+from recommender.planners import AUTO, planner_names
 from recommender.profile import (
     MAX_HOURS_PER_WEEK,
     MIN_HOURS_PER_WEEK,
-    Constraints,
     LearnerProfile,
     Objective,
     Targets,
@@ -224,8 +223,8 @@ def main() -> None:
 )
 @click.option(
     "--planner",
-    type=click.Choice(("auto", *planner_names())),
-    default="auto",
+    type=click.Choice((AUTO, *planner_names())),
+    default=AUTO,
     show_default=True,
     help="Which planner proposes the plan (auto: llm when CREDPATH_LLM is set, else exact); every plan is "
     "verified, and an unsound one is repaired or replaced by the exact plan.",
@@ -305,12 +304,17 @@ def plan(
         }
         base, understood, llm = _base_profile(service, request_text, profile_file)
         profile = _overlay(base, options)
+        if understood is not None and profile.targets.empty:
+            raise RequestError(
+                "nothing in the request names a skill, credential or occupation of this catalogue",
+                where="--request",
+                fix="name what you want to learn or become (`credpath search TEXT` finds names), or add "
+                "--target-skill or --occupation; --dry-run shows what was understood",
+            )
         if dry_run:
             _echo_understood(profile, understood)
             return
-        chosen: Any = planner
-        if planner in ("auto", "llm"):
-            chosen = llm or _llm_planner(required=planner == "llm")
+        chosen: Any = llm if llm is not None and planner in (AUTO, "llm") else planner
         pathway = service.plan(
             profile, alternatives=alternatives, time_limit=time_limit, planner=chosen, understood=understood
         )
@@ -348,20 +352,6 @@ def _overlay(profile: LearnerProfile, options: dict[str, Any]) -> LearnerProfile
         else:
             data[section] = value
     return LearnerProfile.model_validate(data)
-
-
-def _llm_planner(*, required: bool) -> Any:
-    """The LLM planner when a model is configured; without one, --planner llm is an error and auto is exact."""
-    from recommender.llm.planner import LLMPlanner
-
-    llm = LLMPlanner()
-    if llm.configured:
-        return llm
-    if required:
-        raise ConfigError(
-            "--planner llm needs a language model", where="CREDPATH_LLM", fix="set CREDPATH_LLM or use --planner exact"
-        )
-    return "exact"
 
 
 def _echo_understood(profile: LearnerProfile, understood: Any) -> None:
