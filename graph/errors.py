@@ -13,6 +13,7 @@
     ├── PlanFileError             a plan file (``credpath verify PLAN.json``) that cannot be read or is no plan
     ├── PlannerError              a planner or its solver failed (HiGHS rejected the model, ...)
     ├── LLMError                  a language model failed or answered unusably (the LLM planner falls back)
+    │   └── LLMAnswerError        it answered, but not in the required structure (prose instead of JSON)
     ├── ConfigError               configuration is missing or invalid
     └── StoreError                the catalogue index (Chroma) cannot be opened, read or written
 
@@ -192,6 +193,10 @@ class LLMError(CredpathError):
     The LLM planner catches it and the exact planner's plan stands in, with a note saying what happened;
     only reading a free-text request (which has no plan to fall back on) lets it reach an edge.
     """
+
+
+class LLMAnswerError(LLMError):
+    """The model answered, but not in the required structure: the LLM planner asks again while rounds remain."""
 
 
 class ConfigError(CredpathError):

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from graph.errors import ConfigError, LLMError
+from graph.errors import ConfigError, LLMAnswerError, LLMError
 
 
 class LLMSettings(BaseSettings):
@@ -138,9 +138,12 @@ class Session:
             ) from None
         result = _bounded(lambda: runnable.invoke(list(messages)), budget + 1.0)
         if isinstance(result, BaseException):
-            raise LLMError(_describe_failure(result, self.settings), where=self.model_name) from None
+            what, malformed = _describe_failure(result, self.settings)
+            if malformed:
+                raise LLMAnswerError(what, where=self.model_name) from None
+            raise LLMError(what, where=self.model_name) from None
         if result is _TIMED_OUT:
-            raise LLMError(f"no answer within {budget:.0f} s", where=self.model_name)
+            raise LLMError(f"the endpoint did not answer in time (nothing in {budget:.0f} s)", where=self.model_name)
         raw = result.get("raw")
         self.usage.add(raw)
         parsed = result.get("parsed")
@@ -148,7 +151,7 @@ class Session:
             parsed = _parse_content(raw, schema)
         if parsed is None:
             shown = str(getattr(raw, "content", "") or "")[:120]
-            raise LLMError(
+            raise LLMAnswerError(
                 f"the answer was not the required JSON structure: {shown!r}",
                 where=self.model_name,
                 fix="use a model that supports structured output, or set CREDPATH_LLM_METHOD=function_calling",
@@ -187,10 +190,11 @@ def _parse_content(raw: Any, schema: type[Any]) -> Any:
         return None
 
 
+_MALFORMED = "the answer was not the required JSON structure"
 _FAILURES = (
-    ("ValidationError", "the answer was not the required JSON structure"),
-    ("OutputParserException", "the answer was not the required JSON structure"),
-    ("JSONDecodeError", "the answer was not the required JSON structure"),
+    ("ValidationError", _MALFORMED),
+    ("OutputParserException", _MALFORMED),
+    ("JSONDecodeError", _MALFORMED),
     ("APITimeoutError", "the endpoint did not answer in time"),
     ("TimeoutError", "the endpoint did not answer in time"),
     ("APIConnectionError", "the endpoint cannot be reached"),
@@ -206,9 +210,10 @@ _FAILURES = (
 )
 
 
-def _describe_failure(exc: BaseException, settings: LLMSettings) -> str:
-    """What went wrong, in words, with the exception's own short message; never the key."""
+def _describe_failure(exc: BaseException, settings: LLMSettings) -> tuple[str, bool]:
+    """What went wrong, in words, with the exception's own short message (never the key), and whether the
+    model did answer, only not in the required structure."""
     names = [k.__name__ for k in type(exc).__mro__]
     what = next((text for key, text in _FAILURES if any(key in n for n in names)), "the model call failed")
     detail = str(exc).splitlines()[0] if str(exc) else ""
-    return redact(f"{what} ({type(exc).__name__}: {detail})", settings)[:300]
+    return redact(f"{what} ({type(exc).__name__}: {detail})", settings)[:300], what == _MALFORMED

@@ -9,7 +9,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage
 
-from graph.errors import LLMError
+from graph.errors import LLMAnswerError, LLMError
 from graph.model import Kind
 from recommender.llm.answers import PlanAnswer
 from recommender.llm.config import LLMSettings, Session
@@ -106,11 +106,8 @@ class LLMPlanner:
             run.messages.append(feedback_message(self._critique(run, feedback)))
         if run.rounds >= self.rounds:
             return self._repaired(run, run.last)
-        run.rounds += 1
-        try:
-            answer = run.session.ask(run.messages, PlanAnswer)
-        except LLMError as exc:
-            run.fallback = f"the language model failed: {exc.what}; the exact plan stands in"
+        answer = self._ask(run)
+        if answer is None:
             return self._exact(run)
         run.messages.append(AIMessage(answer.model_dump_json()))
         order, faults = sanitize(problem, [s.credential_id for s in answer.steps])
@@ -174,6 +171,27 @@ class LLMPlanner:
         shown = Proposal(exact.chosen, exact.quality, exact.uncovered, exact.alternatives[:alternatives])
         messages = plan_messages(p, candidates, exact_order, alts)
         return _Run(p, self.session(), shown, exact_order, required, messages)
+
+    def _ask(self, run: _Run) -> PlanAnswer | None:
+        """The model's next answer; one in the wrong structure is asked again while rounds remain.
+
+        None (and ``run.fallback`` says why) when the model fails or never answers in the structure.
+        """
+        while True:
+            run.rounds += 1
+            try:
+                answer: PlanAnswer = run.session.ask(run.messages, PlanAnswer)
+                return answer
+            except LLMAnswerError as exc:
+                run.faults.append(f"round {run.rounds}: {exc.what}")
+                run.kinds.append(frozenset({"unparseable"}))
+                if run.rounds < self.rounds:
+                    run.messages.append(feedback_message([f"{exc.what}; answer with the JSON structure only"]))
+                    continue
+                run.fallback = f"the language model failed: {exc.what}; the exact plan stands in"
+            except LLMError as exc:
+                run.fallback = f"the language model failed: {exc.what}; the exact plan stands in"
+            return None
 
     def _critique(self, run: _Run, feedback: Verification) -> list[str]:
         """Precise messages for the model: the planner's own diagnosis, else the verifier's findings."""

@@ -109,6 +109,19 @@ def test_a_preference_is_kept_and_priced(problem: Callable[..., PlanProblem], ex
     assert record.price_of_preferences.extra_hours == 15
 
 
+def test_prose_is_asked_again_and_a_structured_answer_then_taken(
+    problem: Callable[..., PlanProblem], exact_order: list[str]
+) -> None:
+    p = problem()
+    llm, fake = planner(["Take statistics, then data mining.", answer(exact_order)])
+    proposal = llm.propose(p)
+    assert proposal.order == tuple(exact_order)
+    assert "not the required JSON structure" in str(fake.prompts[1][-1].content)
+    record = llm.record()
+    assert record is not None and record.rounds == 2 and record.fallback is None
+    assert llm.fault_kinds() == [frozenset({"unparseable"}), frozenset()]
+
+
 def test_prose_or_a_failing_model_gives_the_exact_plan_with_a_note(
     problem: Callable[..., PlanProblem], exact_order: list[str]
 ) -> None:

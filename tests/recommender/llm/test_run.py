@@ -49,5 +49,6 @@ def test_an_unfaithful_narrative_leaves_the_template_with_a_note(
 
 def test_no_narrative_is_asked_for_when_the_exact_plan_stood_in(service: CredpathService) -> None:
     done, fake = plan_with(service, ["no JSON here"])
-    assert len(fake.prompts) == 1
+    assert len(fake.prompts) == 3
+    assert all("You plan a learning pathway" in str(prompt[0].content) for prompt in fake.prompts)
     assert done.llm is not None and done.llm.fallback is not None and done.llm.narrative == ()
