@@ -52,3 +52,17 @@ def test_no_narrative_is_asked_for_when_the_exact_plan_stood_in(service: Credpat
     assert len(fake.prompts) == 3
     assert all("You plan a learning pathway" in str(prompt[0].content) for prompt in fake.prompts)
     assert done.llm is not None and done.llm.fallback is not None and done.llm.narrative == ()
+
+
+def test_the_models_reasons_are_escaped_in_markdown(service: CredpathService, exact_order: list[str]) -> None:
+    hostile = {
+        "steps": [
+            {"credential_id": c, "reason": "<img src=x onerror=alert(1)> [click](http://evil)"} for c in exact_order
+        ],
+        "notes": "",
+    }
+    done, _ = plan_with(service, [hostile, {"paragraphs": ["Five steps."]}])
+    assert any("onerror" in n for n in done.notes)
+    shown = service.markdown(done)
+    assert "<img" not in shown and "](http://evil)" not in shown
+    assert "&lt;img src=x onerror=alert" in shown
