@@ -65,12 +65,8 @@ def diagnose(p: PlanProblem, order: Sequence[str], required: Collection[str]) ->
     ``required`` are the targets the plan must reach (those the exact plan reaches under the same limits).
     """
     g = p.g
-    have_c, have_s = set(p.held_credentials), set(p.held_skills)
+    held = p.holdings.copy()
     faults: list[Fault] = []
-
-    def holds(leaf: tuple[str, str]) -> bool:
-        return leaf[1] in (have_s if leaf[0] == Kind.skill else have_c)
-
     for n, cid in enumerate(order, start=1):
         if cid in p.held_credentials:
             faults.append(Fault("held", f"step {n} {name(p, cid)}: the learner already holds it", cid))
@@ -84,8 +80,8 @@ def diagnose(p: PlanProblem, order: Sequence[str], required: Collection[str]) ->
                 )
             )
         requirement = g.effective_requirement(cid)
-        if not is_met(requirement, holds):
-            unmet = [g.label(leaf) for leaf in g.requirement_leaves(cid) if not holds(leaf)]
+        if not is_met(requirement, held.__contains__):
+            unmet = [g.label(leaf) for leaf in g.requirement_leaves(cid) if leaf not in held]
             teachers = sorted({t for kind, s in g.requirement_leaves(cid) if kind == Kind.skill for t in g.teachers(s)})
             hint = f"; candidates that give it: {', '.join(teachers[:5])}" if teachers else ""
             faults.append(
@@ -96,8 +92,7 @@ def diagnose(p: PlanProblem, order: Sequence[str], required: Collection[str]) ->
                     cid,
                 )
             )
-        have_c.add(cid)
-        have_s.update(g.credentials[cid].taught_skill_ids)
+        held.gain(g, cid)
     hours, cost = totals(p, order)
     c = p.profile.constraints
     if c.max_hours is not None and hours > c.max_hours + TOLERANCE:
