@@ -119,14 +119,14 @@ def narrate(
     return paragraphs, None
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+_MARKDOWN = re.compile(r"([\\`*_\[\]|])")
 
 
 def escape_markdown(text: str) -> str:
-    """Model text made inert in Markdown and HTML: tags become entities, markup characters are escaped.
+    """Model text made inert in Markdown and HTML: tags become entities; emphasis, code, links, tables are escaped.
 
-    >>> print(escape_markdown("<script>**x**</script> [a](b)"))
-    &lt;script&gt;\\*\\*x\\*\\*&lt;/script&gt; \\[a\\]\\(b\\)
+    >>> print(escape_markdown("<script>**x**</script> [a](b) (fine.)"))
+    &lt;script&gt;\\*\\*x\\*\\*&lt;/script&gt; \\[a\\](b) (fine.)
     """
     return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
 

@@ -64,5 +64,5 @@ def test_the_models_reasons_are_escaped_in_markdown(service: CredpathService, ex
     done, _ = plan_with(service, [hostile, {"paragraphs": ["Five steps."]}])
     assert any("onerror" in n for n in done.notes)
     shown = service.markdown(done)
-    assert "<img" not in shown and "](http://evil)" not in shown
+    assert "<img" not in shown and "[click](http://evil)" not in shown
     assert "&lt;img src=x onerror=alert" in shown
