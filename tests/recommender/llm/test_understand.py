@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
+from graph.model import Catalogue
 from graph.skillgraph import SkillGraph
 from recommender.llm.config import LLMSettings, Session
 from recommender.llm.fake import FakeChatModel
+from recommender.llm.planner import LLMPlanner
 from recommender.llm.understand import retrieve, understand
+from recommender.service import CredpathService
 from tests.recommender.llm.conftest import DATA_MINING
 
 TEXT = (
@@ -76,3 +80,24 @@ def test_nonsense_numbers_are_not_limits(graph: SkillGraph) -> None:
     s, _ = session([reply(max_cost=-5, hours_per_week=0, deadline_weeks=None)])
     profile, _ = understand(graph, TEXT, s)
     assert profile.constraints.max_cost is None and profile.constraints.hours_per_week is None
+
+
+def test_with_a_store_retrieval_is_the_stores_search(example_catalogue: Catalogue) -> None:
+    """What the store's search returns is all the model may choose from."""
+
+    class Store:
+        def __init__(self) -> None:
+            self.queries: list[tuple[str, str]] = []
+
+        def search(self, query: str, *, kind: str, k: int) -> list[SimpleNamespace]:
+            self.queries.append((query, kind))
+            return [SimpleNamespace(id=DATA_MINING)] if kind == "skill" else []
+
+    store = Store()
+    service = CredpathService(example_catalogue, store=store)
+    fake = FakeChatModel(script=[reply(held_ids=["harbourline-python-beginners"])])
+    llm = LLMPlanner(LLMSettings(llm="fake:test"), model=fake)
+    profile, understood, used = service.understand(TEXT, llm)
+    assert used is llm and {kind for _, kind in store.queries} == {"skill", "credential", "occupation"}
+    assert profile.targets.skills == (DATA_MINING,) and profile.have == ()
+    assert understood.dropped == ("harbourline-python-beginners",)
