@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
 from collections.abc import Callable
@@ -144,3 +145,14 @@ def test_the_planner_over_http_takes_a_good_answer(
     assert KEY not in record.model_dump_json()
     prompt = script.requests[0]["messages"][1]["content"]
     assert "<<<DATA name=CANDIDATES" in prompt
+
+
+def test_the_key_is_in_no_log_line_even_at_debug_level(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    for scripted in (answer(["c1"]), 401, 500):
+        with serve([scripted]) as (url, _):
+            try:
+                Session(settings(url, "function_calling")).ask(["plan please"], PlanAnswer)
+            except LLMError as exc:
+                assert KEY not in exc.message
+    assert caplog.records and KEY not in caplog.text
