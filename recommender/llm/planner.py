@@ -9,7 +9,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage
 
-from graph.errors import LLMAnswerError, LLMError
+from graph.errors import ConfigError, LLMAnswerError, LLMError
 from graph.model import Kind
 from recommender.llm.answers import PlanAnswer
 from recommender.llm.config import LLMSettings, Session
@@ -189,7 +189,7 @@ class LLMPlanner:
                     run.messages.append(feedback_message([f"{exc.what}; answer with the JSON structure only"]))
                     continue
                 run.fallback = f"the language model failed: {exc.what}; the exact plan stands in"
-            except LLMError as exc:
+            except (LLMError, ConfigError) as exc:
                 run.fallback = f"the language model failed: {exc.what}; the exact plan stands in"
             return None
 

@@ -137,3 +137,12 @@ def test_prose_or_a_failing_model_gives_the_exact_plan_with_a_note(
         assert len(proposal.notes) == 1 and why in proposal.notes[0] and "exact plan stands in" in proposal.notes[0]
         record = llm.record()
         assert record is not None and record.fallback == proposal.notes[0]
+
+
+def test_a_provider_without_its_package_gives_the_exact_plan_with_the_fix(
+    problem: Callable[..., PlanProblem], exact_order: list[str]
+) -> None:
+    llm = LLMPlanner(LLMSettings(llm="no-such-provider:model"), rounds=3)
+    proposal = llm.propose(problem())
+    assert proposal.order == tuple(exact_order)
+    assert "cannot start the language model 'no-such-provider:model'" in proposal.notes[0]
