@@ -28,7 +28,6 @@ if not __package__:  # run as a script: make the repository root importable for 
 from graph.model import Catalogue, Kind
 from graph.skillgraph import SkillGraph
 from ingest.formats import NativeAdapter
-from recommender.llm.config import LLMSettings
 from recommender.llm.fake import FakeChatModel
 from recommender.llm.planner import LLMPlanner
 from recommender.llm.repair import diagnose, prune, sanitize, topological, totals
@@ -37,6 +36,7 @@ from recommender.planners import ExactPlanner
 from recommender.problem import PlanProblem, prepare
 from recommender.profile import Constraints, LearnerProfile, Targets
 from recommender.service import CredpathService
+from recommender.settings import LLMSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "ingest" / "data" / "example_catalogue.yaml"

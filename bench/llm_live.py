@@ -7,10 +7,10 @@ import time
 from dataclasses import dataclass
 
 from graph.errors import CredpathError
-from recommender.llm.config import LLMSettings
 from recommender.llm.planner import LLMPlanner
 from recommender.llm.understand import understand
 from recommender.service import CredpathService
+from recommender.settings import LLMSettings
 
 REQUESTS = (
     "I'm a nurse and want to become a data analyst. I can do 5 hours a week and my employer pays up to 800 dollars.",

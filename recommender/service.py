@@ -293,9 +293,9 @@ class CredpathService:
 
     def _llm_record(self, planner: Planner, pathway: Pathway, understood: Understood | None) -> Pathway:
         """The pathway with the LLM planner's record and narrative; with another planner, only ``understood``."""
-        from recommender.llm.config import LLMSettings
         from recommender.llm.planner import LLMPlanner
         from recommender.llm.run import finish
+        from recommender.settings import LLMSettings
 
         if isinstance(planner, LLMPlanner):
             return finish(self.graph, pathway, planner, understood=understood)
@@ -405,7 +405,7 @@ class CredpathService:
 
     def language_model(self) -> str | None:
         """The configured chat model (``CREDPATH_LLM``, e.g. ``openai:gpt-4o-mini``), or None."""
-        from recommender.llm.config import LLMSettings
+        from recommender.settings import LLMSettings
 
         return LLMSettings().llm
 

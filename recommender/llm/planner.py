@@ -12,13 +12,13 @@ from langchain_core.messages import AIMessage, BaseMessage
 from graph.errors import ConfigError, LLMAnswerError, LLMError
 from graph.model import Kind
 from recommender.llm.answers import PlanAnswer
-from recommender.llm.config import LLMSettings, Session
+from recommender.llm.config import Session
 from recommender.llm.prompts import feedback_message, plan_messages
 from recommender.llm.repair import Fault, covered, diagnose, name, prune, repair, sanitize, topological, totals
 from recommender.plan import LLMRun, PreferencePrice, Quality, TokenUsage, Verification
 from recommender.planners import ExactPlanner, Proposal
 from recommender.problem import PlanProblem
-from recommender.settings import PlannerSettings
+from recommender.settings import LLMSettings, PlannerSettings
 
 MAX_CANDIDATES = 80
 

@@ -77,7 +77,7 @@ def get_planner(name: str, settings: PlannerSettings | None = None) -> Planner:
     'greedy'
     """
     if name == AUTO:
-        from recommender.llm.config import LLMSettings
+        from recommender.settings import LLMSettings
 
         name = "llm" if LLMSettings().configured else DEFAULT_PLANNER
     if name in BUILT_IN:

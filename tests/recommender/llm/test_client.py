@@ -12,9 +12,10 @@ import pytest
 
 from graph.errors import ConfigError, LLMError
 from recommender.llm.answers import PlanAnswer
-from recommender.llm.config import LLMSettings, Session, chat_model
+from recommender.llm.config import Session, chat_model
 from recommender.llm.planner import LLMPlanner
 from recommender.problem import PlanProblem
+from recommender.settings import LLMSettings
 from tests.recommender.llm.conftest import answer
 from tests.recommender.llm.openai_stub import HANG, serve
 

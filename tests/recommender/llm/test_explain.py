@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from graph.skillgraph import SkillGraph
-from recommender.llm.config import LLMSettings, Session
+from recommender.llm.config import Session
 from recommender.llm.explain import check, facts, narrate
 from recommender.llm.fake import FakeChatModel
 from recommender.plan import Pathway
 from recommender.profile import LearnerProfile, Targets
 from recommender.service import CredpathService
+from recommender.settings import LLMSettings
 from tests.recommender.llm.conftest import DATA_MINING
 
 

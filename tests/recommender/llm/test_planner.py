@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from recommender.llm.config import LLMSettings
 from recommender.llm.fake import FakeChatModel
 from recommender.llm.planner import LLMPlanner
 from recommender.llm.repair import diagnose
 from recommender.plan import Verification
 from recommender.problem import PlanProblem
+from recommender.settings import LLMSettings
 from tests.recommender.llm.conftest import answer
 
 REJECTED = Verification(valid=False, checks=("prerequisites_first",), problems=("step 1: starts too early",))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from graph.model import Catalogue
 from graph.skillgraph import SkillGraph
-from recommender.llm.config import LLMSettings
 from recommender.llm.fake import FakeChatModel
 from recommender.llm.planner import LLMPlanner
 from recommender.llm.prompts import data_section
 from recommender.plan import Verification
 from recommender.problem import prepare
 from recommender.profile import LearnerProfile, Targets
+from recommender.settings import LLMSettings
 from tests.recommender.llm.conftest import DATA_MINING, answer
 
 INJECTION = (

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from recommender.llm.config import LLMSettings
 from recommender.llm.explain import markdown_lines
 from recommender.llm.fake import FakeChatModel
 from recommender.llm.planner import LLMPlanner
 from recommender.plan import Pathway, Understood
 from recommender.profile import LearnerProfile, Targets
 from recommender.service import CredpathService
+from recommender.settings import LLMSettings
 from tests.recommender.llm.conftest import DATA_MINING, answer
 
 

@@ -7,11 +7,12 @@ from typing import Any
 
 from graph.model import Catalogue
 from graph.skillgraph import SkillGraph
-from recommender.llm.config import LLMSettings, Session
+from recommender.llm.config import Session
 from recommender.llm.fake import FakeChatModel
 from recommender.llm.planner import LLMPlanner
 from recommender.llm.understand import retrieve, understand
 from recommender.service import CredpathService
+from recommender.settings import LLMSettings
 from tests.recommender.llm.conftest import DATA_MINING
 
 TEXT = (
