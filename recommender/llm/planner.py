@@ -102,6 +102,8 @@ class LLMPlanner:
         run.problem = problem
         if run.fallback is not None:
             return self._exact(run)
+        if not problem.coverable:
+            return self._exact(run)  # nothing left to plan: no model call
         if feedback is not None and not feedback.valid:
             run.messages.append(feedback_message(self._critique(run, feedback)))
         if run.rounds >= self.rounds:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from graph.skillgraph import SkillGraph
 from recommender.llm.fake import FakeChatModel
 from recommender.llm.planner import LLMPlanner
 from recommender.llm.repair import diagnose
 from recommender.plan import Verification
-from recommender.problem import PlanProblem
+from recommender.problem import PlanProblem, prepare
+from recommender.profile import LearnerProfile, Targets
 from recommender.settings import LLMSettings
-from tests.recommender.llm.conftest import answer
+from tests.recommender.llm.conftest import DATA_MINING, answer
 
 REJECTED = Verification(valid=False, checks=("prerequisites_first",), problems=("step 1: starts too early",))
 SETTINGS = LLMSettings(llm="fake:test")
@@ -146,3 +148,9 @@ def test_a_provider_without_its_package_gives_the_exact_plan_with_the_fix(
     proposal = llm.propose(problem())
     assert proposal.order == tuple(exact_order)
     assert "cannot start the language model 'no-such-provider:model'" in proposal.notes[0]
+
+
+def test_nothing_to_plan_asks_no_model(graph: SkillGraph) -> None:
+    p = prepare(graph, LearnerProfile(targets=Targets(skills=(DATA_MINING,)), have=(DATA_MINING,)))
+    llm, fake = planner([answer(["harbourline-git-badge"])])
+    assert llm.propose(p).chosen == frozenset() and fake.prompts == []
