@@ -115,7 +115,7 @@ def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
                 + "; ".join(diff)
             )
         lines.append("")
-    lines += markdown_lines(pathway)
+    lines += markdown_lines(pathway, g)
     lines.append("## Why this plan")
     lines.append("")
     lines += [f"- {markdown_text(n)}" for n in (*pathway.explanation, *pathway.notes)]

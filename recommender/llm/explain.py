@@ -131,7 +131,40 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
 
 
-def markdown_lines(pathway: Pathway) -> list[str]:
+def _understood_lines(g: SkillGraph, pathway: Pathway) -> list[str]:
+    """The request as read, in words: what to reach, from what, within which limits, with which wishes."""
+    r = pathway.request
+    c, pref = r.constraints, r.preferences
+    wants = [g.label((Kind.skill, s)) for s in r.targets.skills]
+    wants += [g.label((Kind.credential, c)) for c in r.targets.credentials]
+    if r.targets.occupation:
+        wants.append(g.label((Kind.occupation, r.targets.occupation)))
+    limits = {
+        "at most hours": c.max_hours,
+        "at most cost": c.max_cost,
+        "hours a week": c.hours_per_week,
+        "delivery": ", ".join(d.value for d in c.delivery) or None,
+        "never from": ", ".join(c.exclude_providers) or None,
+    }
+    wishes = {
+        "goal": pref.goal,
+        "background": pref.background,
+        "learning style": pref.learning_style,
+        "kinds of provider": ", ".join(pref.provider_kinds),
+        "topics to favour": ", ".join(pref.favour_topics),
+        "topics to avoid": ", ".join(pref.avoid_topics),
+        "language": pref.language,
+    }
+    lines = [f"Targets: {', '.join(wants) or 'none'}"]
+    if r.have:
+        lines.append(f"Held: {', '.join(_label(g, h) for h in r.have)}")
+    shown = "; ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in limits.items() if v)
+    lines.append(f"Hard limits: {shown or 'none'}")
+    lines += [f"{k.capitalize()}: {v}" for k, v in wishes.items() if v]
+    return lines
+
+
+def markdown_lines(pathway: Pathway, g: SkillGraph) -> list[str]:
     """The LLM part of a Markdown plan: what was understood, the checked narrative, the model's record.
 
     Everything the model wrote is escaped.
@@ -142,6 +175,7 @@ def markdown_lines(pathway: Pathway) -> list[str]:
     lines: list[str] = []
     if run.understood is not None:
         lines += ["## What I understood", "", f"> {escape_markdown(run.understood.text)}", ""]
+        lines += [f"- {escape_markdown(line)}" for line in _understood_lines(g, pathway)]
         lines += [f"- {escape_markdown(n)}" for n in run.understood.notes]
         lines.append("")
     if run.narrative:

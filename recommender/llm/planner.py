@@ -11,6 +11,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 
 from graph.errors import ConfigError, LLMAnswerError, LLMError
 from graph.model import Kind
+from recommender.build import PREFERRED
 from recommender.llm.answers import PlanAnswer
 from recommender.llm.config import Session
 from recommender.llm.prompts import feedback_message, plan_messages
@@ -216,7 +217,7 @@ class LLMPlanner:
             bound=bound,
             gap=(value - bound) / value if bound is not None and value else (0.0 if optimal else None),
             solver=f"llm ({self.model_name}), verified; reference: {best.solver}",
-            status="proposal" if not optimal else best.status,
+            status=best.status if optimal else PREFERRED,
             seconds=round(time.perf_counter() - run.started, 4),
         )
         reached = covered(p, order)

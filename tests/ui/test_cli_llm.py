@@ -71,6 +71,7 @@ def test_markdown_shows_what_was_understood_and_how_the_model_did() -> None:
     assert out.returncode == 0, out.stderr
     assert "## What I understood" in out.stdout and "## How the language model did" in out.stdout
     assert "Model `openai:test-model`" in out.stdout
+    assert "- Targets: data mining" in out.stdout and "- Learning style: hands-on projects" in out.stdout
 
 
 def test_dry_run_prints_only_the_request_and_it_can_be_edited_and_planned(tmp_path: Path) -> None:

@@ -104,7 +104,7 @@ def test_a_preference_is_kept_and_priced(problem: Callable[..., PlanProblem], ex
     llm, _ = planner([answer([*free_code, "harbourline-python-beginners", "meridian-data-mining"])])
     proposal = llm.propose(p)
     assert valid(p, proposal.order) and "openquarry-learn-to-code" in proposal.chosen
-    assert not proposal.quality.optimal
+    assert not proposal.quality.optimal and proposal.quality.status == "preferred"
     assert any("+15 hours and -200 in cost" in n for n in proposal.notes), proposal.notes
     record = llm.record()
     assert record is not None and record.price_of_preferences is not None

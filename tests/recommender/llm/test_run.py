@@ -32,7 +32,7 @@ def test_the_plan_records_the_model_rounds_tokens_price_and_narrative(
     assert run.usage is not None and run.usage.calls == 2
     assert run.price_of_preferences is not None and run.price_of_preferences.extra_hours == 0
     assert run.understood is not None and run.understood.text == "I want data mining"
-    shown = "\n".join(markdown_lines(done))
+    shown = "\n".join(markdown_lines(done, service.graph))
     assert "\\*\\*Applied Mathematics\\*\\*" in shown and "&lt;b&gt;now&lt;/b&gt;" in shown
     assert "<b>" not in shown
     assert Pathway.model_validate_json(done.model_dump_json()) == done
