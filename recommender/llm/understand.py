@@ -12,7 +12,14 @@ from recommender.llm.answers import RequestAnswer
 from recommender.llm.config import Session
 from recommender.llm.prompts import understand_messages
 from recommender.plan import Understood
-from recommender.profile import Constraints, LearnerProfile, Preferences, Targets
+from recommender.profile import (
+    MAX_HOURS_PER_WEEK,
+    MIN_HOURS_PER_WEEK,
+    Constraints,
+    LearnerProfile,
+    Preferences,
+    Targets,
+)
 
 KINDS = (Kind.skill, Kind.credential, Kind.occupation)
 Search = Callable[[str, Kind, int], Sequence[str]]
@@ -105,6 +112,12 @@ def to_profile(
                 )
         else:
             notes.append("a deadline without hours per week cannot limit the plan; say how many hours a week")
+    pace = _positive(a.hours_per_week)
+    if pace is not None and not MIN_HOURS_PER_WEEK <= pace <= MAX_HOURS_PER_WEEK:
+        notes.append(
+            f"{pace:g} hours a week is not a study pace ({MIN_HOURS_PER_WEEK:g} to {MAX_HOURS_PER_WEEK:g}); ignored"
+        )
+        pace = None
     providers = {c.provider.casefold() for c in g.credentials.values()}
     for name in a.avoid_providers:
         if name.casefold() not in providers:
@@ -119,7 +132,7 @@ def to_profile(
         constraints=Constraints(
             max_hours=_positive(max_hours),
             max_cost=_positive(a.max_cost, zero=True),
-            hours_per_week=_positive(a.hours_per_week),
+            hours_per_week=pace,
             exclude_providers=tuple(a.avoid_providers),
             delivery=tuple(Delivery(d) for d in dict.fromkeys(a.delivery)),
         ),

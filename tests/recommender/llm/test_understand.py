@@ -81,6 +81,9 @@ def test_nonsense_numbers_are_not_limits(graph: SkillGraph) -> None:
     s, _ = session([reply(max_cost=-5, hours_per_week=0, deadline_weeks=None)])
     profile, _ = understand(graph, TEXT, s)
     assert profile.constraints.max_cost is None and profile.constraints.hours_per_week is None
+    s, _ = session([reply(hours_per_week=500, deadline_weeks=None)])
+    profile, understood = understand(graph, TEXT, s)
+    assert profile.constraints.hours_per_week is None and "500 hours a week is not a study pace" in understood.notes[0]
 
 
 def test_with_a_store_retrieval_is_the_stores_search(example_catalogue: Catalogue) -> None:
