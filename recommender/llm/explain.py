@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -11,6 +10,7 @@ from graph.errors import LLMError
 from graph.model import Kind
 from graph.skillgraph import SkillGraph
 from ingest.search import normalise_label
+from recommender.escape import markdown_text
 from recommender.llm.answers import NarrativeAnswer
 from recommender.llm.config import Session
 from recommender.llm.prompts import narrative_messages
@@ -119,16 +119,9 @@ def narrate(
     return paragraphs, None
 
 
-_MARKDOWN = re.compile(r"([\\`*_\[\]|])")
-
-
 def escape_markdown(text: str) -> str:
-    """Model text made inert in Markdown and HTML: tags become entities; emphasis, code, links, tables are escaped.
-
-    >>> print(escape_markdown("<script>**x**</script> [a](b) (fine.)"))
-    &lt;script&gt;\\*\\*x\\*\\*&lt;/script&gt; \\[a\\](b) (fine.)
-    """
-    return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
+    """Model text made inert in Markdown and HTML (``recommender.escape.markdown_text``, the one escaper)."""
+    return markdown_text(text)
 
 
 def _understood_lines(g: SkillGraph, pathway: Pathway) -> list[str]:
@@ -184,7 +177,7 @@ def markdown_lines(pathway: Pathway, g: SkillGraph) -> list[str]:
             lines += [escape_markdown(paragraph), ""]
     tokens = f", {run.usage.input_tokens + run.usage.output_tokens:,} tokens" if run.usage else ""
     lines += ["## How the language model did", ""]
-    lines.append(f"- Model `{escape_markdown(run.model)}`: {run.rounds} round(s){tokens}.")
+    lines.append(f"- Model {escape_markdown(run.model)}: {run.rounds} round(s){tokens}.")
     if run.fallback:
         lines.append(f"- {escape_markdown(run.fallback)}.")
     lines += [f"- Changed: {escape_markdown(r)}" for r in run.repairs]

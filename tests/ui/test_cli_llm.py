@@ -70,7 +70,7 @@ def test_markdown_shows_what_was_understood_and_how_the_model_did() -> None:
         out = run(url, "--request", TEXT, "--format", "markdown")
     assert out.returncode == 0, out.stderr
     assert "## What I understood" in out.stdout and "## How the language model did" in out.stdout
-    assert "Model `openai:test-model`" in out.stdout
+    assert "Model openai:test-model: " in out.stdout
     assert "- Targets: data mining" in out.stdout and "- Learning style: hands-on projects" in out.stdout
 
 
