@@ -34,7 +34,7 @@ def run(url: str | None, *args: str, timeout: float = 120, **env: str) -> subpro
             "CREDPATH_LLM_API_KEY": KEY,
             "CREDPATH_LLM_TIMEOUT": "2",
             "CREDPATH_LLM_RETRIES": "0",
-            "CREDPATH_LLM_DEADLINE": "6",
+            "CREDPATH_LLM_DEADLINE": "30",
         }
     environment |= env
     return subprocess.run(
