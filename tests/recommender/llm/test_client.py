@@ -31,7 +31,7 @@ def settings(url: str, method: str = "json_schema", **extra: Any) -> LLMSettings
         "llm_method": method,
         "llm_timeout": 2.0,
         "llm_retries": 0,
-        "llm_deadline": 4.0,
+        "llm_deadline": 10.0,
     }
     return LLMSettings(**(values | extra))
 
