@@ -12,7 +12,8 @@
     ├── RequestError              a malformed planning request, named by its LearnerProfile field
     ├── PlanFileError             a plan file (``credpath verify PLAN.json``) that cannot be read or is no plan
     ├── PlannerError              a planner or its solver failed (HiGHS rejected the model, ...)
-    ├── LLMError                  reserved for the LLM planner: a language model failed or was unusable
+    ├── LLMError                  a language model failed or answered unusably (the LLM planner falls back)
+    │   └── LLMAnswerError        it answered, but not in the required structure (prose instead of JSON)
     ├── ConfigError               configuration is missing or invalid
     └── StoreError                the catalogue index (Chroma) cannot be opened, read or written
 
@@ -187,10 +188,15 @@ class PlannerError(CredpathError):
 
 
 class LLMError(CredpathError):
-    """Reserved for the LLM planner (landing next): a language model failed or answered unusably.
+    """A language model failed or answered unusably: endpoint down, timeout, rate limit, no JSON, refusal.
 
-    Nothing raises it yet; the LLM planner will, and the service then falls back to the exact planner.
+    The LLM planner catches it and the exact planner's plan stands in, with a note saying what happened;
+    only reading a free-text request (which has no plan to fall back on) lets it reach an edge.
     """
+
+
+class LLMAnswerError(LLMError):
+    """The model answered, but not in the required structure: the LLM planner asks again while rounds remain."""
 
 
 class ConfigError(CredpathError):

@@ -14,6 +14,9 @@ from recommender.limits import finish_date
 from recommender.plan import Earned, MetBy, Quality, Step, Uncovered, Verification
 from recommender.problem import PlanProblem
 
+PREFERRED = "preferred"
+"""Quality status of a plan chosen for soft preferences over the proven optimum (the LLM planner's)."""
+
 PENDING = Verification(valid=False, checks=(), problems=("not verified yet",))
 
 
@@ -173,6 +176,11 @@ def explanation(
         )
     if quality.optimal:
         notes.append(f"Proven optimal: no valid plan reaching the same targets has lower total {unit}.")
+    elif quality.bound is not None and quality.status == PREFERRED:
+        notes.append(
+            f"Chosen for your preferences: the optimum under the same limits has total {unit} "
+            f"{quality.bound:g}; this plan is {100 * (quality.gap or 0):.1f}% above it."
+        )
     elif quality.bound is not None:
         notes.append(
             f"Best plan found within the time limit; no valid plan can have total {unit} below "

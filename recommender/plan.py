@@ -203,6 +203,46 @@ class Goal(_Contract):
     notes: tuple[str, ...] = Field(default=(), description="Plain-language remarks on how the text was read.")
 
 
+class PreferencePrice(_Contract):
+    """What the soft preferences cost: the plan's totals against the proven optimum of the same hard limits."""
+
+    extra_hours: float
+    extra_cost: float
+    optimum_hours: float
+    optimum_cost: float
+
+
+class TokenUsage(_Contract):
+    """Tokens the provider reported for this plan's model calls (0 where it reports none)."""
+
+    calls: int
+    input_tokens: int
+    output_tokens: int
+
+
+class Understood(_Contract):
+    """How a free-text request was read: the text, and what was dropped (ids retrieval did not return)."""
+
+    text: str
+    dropped: tuple[str, ...] = Field(default=(), description="Names the model gave that are not in the catalogue.")
+    notes: tuple[str, ...] = ()
+
+
+class LLMRun(_Contract):
+    """What the language model did for this plan, and what credpath changed."""
+
+    model: str
+    method: str = Field(description="'json_schema' or 'function_calling'.")
+    rounds: int = Field(description="Model answers asked for (propose, critique, re-propose).")
+    faults: tuple[str, ...] = Field(default=(), description="What the model's answers got wrong, round by round.")
+    repairs: tuple[str, ...] = Field(default=(), description="Every change credpath made to the model's plan.")
+    fallback: str | None = Field(default=None, description="Why the exact plan stands in, if it does.")
+    price_of_preferences: PreferencePrice | None = None
+    usage: TokenUsage | None = None
+    narrative: tuple[str, ...] = Field(default=(), description="The model's explanation, checked against the plan.")
+    understood: Understood | None = None
+
+
 class Pathway(_Contract):
     """An ordered micro-credential pathway for one learner profile."""
 
@@ -244,6 +284,7 @@ class Pathway(_Contract):
     nearest_occupations: tuple[NearOccupation, ...] = Field(
         default=(), description="When the catalogue cannot teach the whole occupation: nearest ones it can."
     )
+    llm: LLMRun | None = Field(default=None, description="The LLM planner's record, when it planned.")
 
     @property
     def credential_ids(self) -> tuple[str, ...]:

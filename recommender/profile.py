@@ -115,6 +115,24 @@ class Constraints(BaseModel):
         return codes
 
 
+class Preferences(BaseModel):
+    """Soft wishes, weighed by the LLM planner where the catalogue allows; the exact planner ignores them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    goal: str = Field(default="", description="The learner's goal in their own words.")
+    background: str = Field(default="", description="Their background: job, studies, experience.")
+    learning_style: str | None = Field(default=None, description="How they like to learn, e.g. hands-on projects.")
+    provider_kinds: tuple[str, ...] = Field(default=(), description="Kinds of provider they prefer.")
+    favour_topics: tuple[str, ...] = ()
+    avoid_topics: tuple[str, ...] = ()
+    language: str | None = Field(default=None, description="Language they would like to learn in (ISO 639-1).")
+
+    @property
+    def empty(self) -> bool:
+        return self == Preferences()
+
+
 class LearnerProfile(BaseModel):
     """One planning request: targets, held items, constraints and the objective."""
 
@@ -124,3 +142,6 @@ class LearnerProfile(BaseModel):
     have: tuple[str, ...] = Field(default=(), description="Held credential ids and skill ids.")
     constraints: Constraints = Constraints()
     objective: Objective = Objective.hours
+    preferences: Preferences = Field(
+        default=Preferences(), description="Soft preferences (used by the LLM planner only)."
+    )

@@ -6,6 +6,7 @@ from graph.conditions import describe
 from graph.model import Kind
 from graph.skillgraph import SkillGraph
 from recommender.escape import markdown_link, markdown_text
+from recommender.llm.explain import markdown_lines
 from recommender.plan import Pathway
 
 
@@ -116,6 +117,7 @@ def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
                 + "; ".join(diff)
             )
         lines.append("")
+    lines += markdown_lines(pathway, g)
     lines.append("## Why this plan")
     lines.append("")
     lines += [f"- {markdown_text(n)}" for n in (*pathway.explanation, *pathway.notes)]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from graph.algorithms import Attainable, Gap, attainable, catalogue_gaps
-from graph.errors import InfeasiblePlanError, PlanVerificationError, RequestError
+from graph.errors import ConfigError, InfeasiblePlanError, PlanVerificationError, RequestError
 from graph.model import Catalogue, Kind
 from graph.skillgraph import SkillGraph
 from graph.validate import Problem, validate
@@ -30,7 +30,16 @@ from recommender.build import (
 )
 from recommender.gaps import GapReport, choose_occupations, choose_provider, gap_report
 from recommender.goals import GoalLine, GoalResolver, resolve_lines
-from recommender.plan import Alternative, Goal, NearOccupation, OccupationCoverage, Pathway, Verification
+from recommender.plan import (
+    Alternative,
+    Goal,
+    LLMRun,
+    NearOccupation,
+    OccupationCoverage,
+    Pathway,
+    Understood,
+    Verification,
+)
 from recommender.planners import DEFAULT_PLANNER, ExactPlanner, Planner, Proposal, get_planner
 from recommender.problem import PlanProblem, prepare
 from recommender.profile import LearnerProfile
@@ -221,8 +230,6 @@ class CredpathService:
                     fix=f"give a number such as 40, or leave {key} out for no bound",
                 )
         if self.store is None:
-            from graph.errors import ConfigError
-
             raise ConfigError(
                 "search needs an ingested catalogue store",
                 fix="run `credpath ingest FILE...` first, then search with --store",
@@ -293,8 +300,13 @@ class CredpathService:
         alternatives: int = 0,
         time_limit: float | None = None,
         planner: str | Planner = DEFAULT_PLANNER,
+        understood: Understood | None = None,
     ) -> Pathway:
         """Plan, order, explain and verify a pathway.
+
+        With the LLM planner the plan also records what the model did (``llm``: rounds, repairs, tokens,
+        the price of the preferences, a checked narrative) and ``understood``, how a free-text request
+        was read (see ``understand``).
 
         A proposal that fails verification goes back to its planner with the verifier's findings, for
         up to ``planner_settings.planner_rounds`` proposals; if none passes (or the planner fails), the
@@ -332,7 +344,7 @@ class CredpathService:
             draft, dropped = self._assemble(p, proposal, asked.name, wanted=alternatives)
             check = verify(g, draft)
             if check.valid:
-                return self._deliver(p, draft, check, dropped, rounds=made)
+                return self._llm_record(asked, self._deliver(p, draft, check, dropped, rounds=made), understood)
             if exact:
                 raise PlanVerificationError(
                     f"the {asked.name} planner proposed an unsound plan", problems=check.problems
@@ -349,7 +361,22 @@ class CredpathService:
             raise PlanVerificationError("the exact planner proposed an unsound plan", problems=check.problems)
         reason = fallback or f"the {asked.name} planner made no proposal"
         note = f"{reason[0].upper()}{reason[1:]}; this is the exact planner's plan instead."
-        return self._deliver(p, draft, check, (note, *dropped), rounds=made, fallback=reason)
+        delivered = self._deliver(p, draft, check, (note, *dropped), rounds=made, fallback=reason)
+        return self._llm_record(asked, delivered, understood)
+
+    def _llm_record(self, planner: Planner, pathway: Pathway, understood: Understood | None) -> Pathway:
+        """The pathway with the LLM planner's record and narrative; with another planner, only ``understood``."""
+        from recommender.llm.planner import LLMPlanner
+        from recommender.llm.run import finish
+        from recommender.settings import LLMSettings
+
+        if isinstance(planner, LLMPlanner):
+            return finish(self.graph, pathway, planner, understood=understood)
+        if understood is None:
+            return pathway
+        settings = LLMSettings()
+        record = LLMRun(model=settings.llm or "none", method=settings.llm_method, rounds=0, understood=understood)
+        return pathway.model_copy(update={"llm": record})
 
     def _assemble(
         self, p: PlanProblem, proposal: Proposal, planner: str, *, wanted: int = 0
@@ -472,6 +499,42 @@ class CredpathService:
 
     def markdown(self, pathway: Pathway) -> str:
         return to_markdown(pathway, self.graph)
+
+    # -- language model ------------------------------------------------------------------------------
+
+    def language_model(self) -> str | None:
+        """The configured chat model (``CREDPATH_LLM``, e.g. ``openai:gpt-4o-mini``), or None."""
+        from recommender.settings import LLMSettings
+
+        return LLMSettings().llm
+
+    def understand(self, text: str, planner: Any = None) -> tuple[LearnerProfile, Understood, Any]:
+        """Read a learner's free text into a profile with the language model, ids only from retrieval.
+
+        Returns the profile, what was understood and dropped, and the LLM planner whose session (one
+        deadline, one token tally) it used, for planning the same request. Raises ConfigError
+        without a configured model and LLMError when the model fails.
+        """
+        from recommender.llm.planner import LLMPlanner
+        from recommender.llm.understand import understand
+
+        llm = planner if planner is not None else LLMPlanner()
+        if not llm.configured:
+            raise ConfigError(
+                "reading a request in your own words needs a language model",
+                where="CREDPATH_LLM",
+                fix="set CREDPATH_LLM (e.g. openai:gpt-4o-mini, or with CREDPATH_LLM_BASE_URL any "
+                "OpenAI-compatible server), or give the targets and limits as options",
+            )
+        store = self.store
+        search = None
+        if store is not None:
+
+            def search(query: str, kind: Kind, k: int) -> list[str]:
+                return [hit.id for hit in store.search(query, kind=kind, k=k)]
+
+        profile, understood = understand(self.graph, text, llm.session(), search=search)
+        return profile, understood, llm
 
 
 def _fewer_alternatives(wanted: int, proposed: int, planner: str) -> str:

@@ -73,6 +73,8 @@ def _data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     monkeypatch.setenv("CREDPATH_DATA_DIR", str(path))
     monkeypatch.delenv("CREDPATH_STORE", raising=False)
     monkeypatch.delenv("CREDPATH_CHROMA_URL", raising=False)
+    for name in ("CREDPATH_LLM", "CREDPATH_LLM_BASE_URL", "CREDPATH_LLM_API_KEY", "OPENAI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)  # no test talks to a configured model by accident
     yield path
 
 

@@ -78,8 +78,11 @@ def build_app(service: CredpathService) -> gr.Blocks:
 
 
 def model_summary(service: CredpathService) -> str:
-    """Which language model plans and explains: none until one is configured, so the exact planner plans."""
-    return "Planner: exact (no language model configured)."
+    """Which language model plans and explains, if any (its name is shown, never its key or address)."""
+    model = service.language_model()
+    if model is None:
+        return "Planner: exact (no language model configured; set `CREDPATH_LLM` to add one)."
+    return f"Language model: `{model.replace('`', '')}`; every plan it proposes is verified, and repaired if unsound."
 
 
 def launch_options() -> dict[str, Any]:

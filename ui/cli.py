@@ -21,11 +21,10 @@ from ingest.settings import Settings
 from recommender.gaps import GapReport
 from recommender.gapsformat import TABLES, to_csv, to_markdown, to_text
 from recommender.plan import Pathway, load_plan
-from recommender.planners import DEFAULT_PLANNER, planner_names
+from recommender.planners import AUTO, planner_names
 from recommender.profile import (
     MAX_HOURS_PER_WEEK,
     MIN_HOURS_PER_WEEK,
-    Constraints,
     LearnerProfile,
     Objective,
     Targets,
@@ -227,17 +226,32 @@ def main() -> None:
     help="Reach at least this fraction (above 0, up to 1) of the reachable targets at the least hours or cost; "
     "the rest are listed as beyond_min_coverage.",
 )
-@click.option("--objective", type=click.Choice(["hours", "cost"]), default="hours", show_default=True)
+@click.option("--objective", type=click.Choice(["hours", "cost"]), help="What to minimise (default hours).")
 @click.option(
     "--alternatives", type=click.IntRange(0, 20), default=0, metavar="K", help="Also list K distinct near-best plans."
 )
 @click.option(
     "--planner",
-    type=click.Choice(planner_names()),
-    default=DEFAULT_PLANNER,
+    type=click.Choice((AUTO, *planner_names())),
+    default=AUTO,
     show_default=True,
-    help="Which planner proposes the plan; every plan is verified, and an unsound one is replaced by the exact plan.",
+    help="Which planner proposes the plan (auto: llm when CREDPATH_LLM is set, else exact); every plan is "
+    "verified, and an unsound one is repaired or replaced by the exact plan.",
 )
+@click.option(
+    "--request",
+    "request_text",
+    metavar="TEXT",
+    help="Your situation in your own words (needs CREDPATH_LLM); options given as well override what is understood.",
+)
+@click.option(
+    "--profile",
+    "profile_file",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="A learner profile JSON (e.g. an edited --dry-run); options given as well override it.",
+)
+@click.option("--dry-run", is_flag=True, help="Print only the request as understood (a profile JSON) and stop.")
 @click.option(
     "--time-limit",
     type=FiniteFloat(0.1),
@@ -265,52 +279,100 @@ def plan(
     as_of: dt.datetime | None,
     language: tuple[str, ...],
     min_coverage: float | None,
-    objective: str,
+    objective: str | None,
     alternatives: int,
     planner: str,
+    request_text: str | None,
+    profile_file: str | None,
+    dry_run: bool,
     time_limit: float | None,
     fmt: str,
     pictures: str | None,
 ) -> None:
-    """Plan an ordered pathway to the targets.
+    """Plan an ordered pathway to the targets, from options, a profile file or your own words (--request).
 
     Exit codes: 0 a plan (possibly partial: see "uncovered"), 2 bad input, 3 nothing can be planned.
     """
     with edge():
         settings = Settings()
         service = open_service(catalogue, store, settings)
-        profile = LearnerProfile(
-            targets=Targets(
-                skills=target_skill,
-                credentials=target_credential,
-                occupation=occupation,
-                include_optional_skills=include_optional,
-            ),
-            have=have,
-            constraints=Constraints(
-                max_hours=max_hours,
-                max_cost=max_cost,
-                hours_per_week=hours_per_week,
-                exclude_providers=exclude_provider,
-                delivery=tuple(Delivery(d) for d in delivery),
-                deadline=deadline.date() if deadline else None,
-                as_of=as_of.date() if as_of else None,
-                languages=language,
-                min_coverage=min_coverage,
-            ),
-            objective=Objective(objective),
-        )
-        options: dict[str, Any] = {"alternatives": alternatives, "time_limit": time_limit, "planner": planner}
+        options = {
+            "targets.skills": target_skill,
+            "targets.credentials": target_credential,
+            "targets.occupation": occupation,
+            "targets.include_optional_skills": include_optional or None,
+            "have": have,
+            "constraints.max_hours": max_hours,
+            "constraints.max_cost": max_cost,
+            "constraints.hours_per_week": hours_per_week,
+            "constraints.exclude_providers": exclude_provider,
+            "constraints.delivery": tuple(Delivery(d) for d in delivery),
+            "constraints.deadline": deadline.date() if deadline else None,
+            "constraints.as_of": as_of.date() if as_of else None,
+            "constraints.languages": language,
+            "constraints.min_coverage": min_coverage,
+            "objective": Objective(objective) if objective else None,
+        }
+        base, understood, llm = _base_profile(service, request_text, profile_file)
+        profile = _overlay(base, options)
+        if understood is not None and profile.targets.empty:
+            raise RequestError(
+                "nothing in the request names a skill, credential or occupation of this catalogue",
+                where="--request",
+                fix="name what you want to learn or become (`credpath search TEXT` finds names), or add "
+                "--target-skill or --occupation; --dry-run shows what was understood",
+            )
+        if dry_run:
+            _echo_understood(profile, understood)
+            return
+        chosen: Any = llm if llm is not None and planner in (AUTO, "llm") else planner
+        plan_options: dict[str, Any] = {"alternatives": alternatives, "time_limit": time_limit, "planner": chosen}
         if goal is not None:
-            pathway = service.plan_goal(goal, profile, assume_background=assume_background, **options)
+            pathway = service.plan_goal(goal, profile, assume_background=assume_background, **plan_options)
         else:
-            pathway = service.plan(profile, **options)
+            pathway = service.plan(profile, understood=understood, **plan_options)
         click.echo(pathway.model_dump_json(indent=2) if fmt == "json" else service.markdown(pathway))
         if pictures:
             from ui import pictures as drawing
 
             figures = {"plan-dag": drawing.plan_dag(pathway), "plan-timeline": drawing.timeline(pathway)}
             _write_pictures(Path(pictures), figures if pathway.steps else {})
+
+
+def _base_profile(service: CredpathService, text: str | None, path: str | None) -> tuple[LearnerProfile, Any, Any]:
+    """The profile to start from: understood from free text, read from a file, or empty."""
+    if text is not None and path is not None:
+        raise RequestError("give either --request or --profile, not both", fix="drop one of them")
+    if text is not None:
+        return service.understand(text)
+    if path is not None:
+        try:
+            return LearnerProfile.model_validate_json(Path(path).read_text(encoding="utf-8")), None, None
+        except OSError as exc:
+            raise RequestError(f"cannot read the profile: {exc}", where=path, fix="check the path") from exc
+    return LearnerProfile(targets=Targets()), None, None
+
+
+def _overlay(profile: LearnerProfile, options: dict[str, Any]) -> LearnerProfile:
+    """``profile`` with every option the user gave on the command line put over it."""
+    data = profile.model_dump()
+    for path, value in options.items():
+        if value is None or value == ():
+            continue
+        section, _, field = path.partition(".")
+        if field:
+            data[section][field] = value
+        else:
+            data[section] = value
+    return LearnerProfile.model_validate(data)
+
+
+def _echo_understood(profile: LearnerProfile, understood: Any) -> None:
+    """The request as understood: the profile JSON on stdout (edit it, then plan with --profile), notes on stderr."""
+    click.echo(profile.model_dump_json(indent=2, exclude_defaults=True))
+    if understood is not None:
+        for note in understood.notes:
+            click.echo(f"understood: {note}", err=True)
 
 
 @main.command()

@@ -29,6 +29,7 @@ from graph.errors import CredpathError, RequestError
 from graph.model import Delivery
 from recommender.escape import html_text, markdown_text
 from recommender.plan import Pathway
+from recommender.planners import AUTO
 from recommender.profile import LANGUAGE_TAG, Constraints, LearnerProfile, Objective, Targets, primary_language
 from recommender.service import CredpathService
 from ui import pictures, serving
@@ -292,7 +293,7 @@ def plan_form(
             ),
             objective=objective or Objective.hours.value,
         )
-        pathway = service.plan(profile, alternatives=_alternatives(alternatives))
+        pathway = service.plan(profile, alternatives=_alternatives(alternatives), planner=AUTO)
     except CredpathError as exc:
         field = FIELDS.get(exc.field or "") if isinstance(exc, RequestError) else None
         return Outcome(error_markdown(in_page_terms(exc)), None, field, exc.what)

@@ -24,11 +24,31 @@ from recommender.settings import PlannerSettings
 
 ENTRY_POINT_GROUP = "credpath.planners"
 
+
+def _llm(settings: PlannerSettings) -> Planner:
+    """The LLM planner (imported on demand: it brings LangChain); ConfigError without a configured model."""
+    from recommender.llm.planner import LLMPlanner
+
+    planner = LLMPlanner(rounds=settings.planner_rounds)
+    if not planner.configured:
+        raise ConfigError(
+            "the llm planner needs a language model",
+            where="CREDPATH_LLM",
+            fix="set CREDPATH_LLM (e.g. openai:gpt-4o-mini; CREDPATH_LLM_BASE_URL for any OpenAI-compatible "
+            "server), or choose the exact planner",
+        )
+    return planner
+
+
 BUILT_IN: dict[str, Callable[[PlannerSettings], Planner]] = {
     "exact": lambda _settings: ExactPlanner(),
     "greedy": lambda _settings: GreedyPlanner(),
+    "llm": _llm,
 }
 """Planner name -> factory taking the planner settings; the first name is the default."""
+
+AUTO = "auto"
+"""Not a planner but a choice: the llm planner when ``CREDPATH_LLM`` is set, else the exact planner."""
 
 DEFAULT_PLANNER = next(iter(BUILT_IN))
 
@@ -56,6 +76,10 @@ def get_planner(name: str, settings: PlannerSettings | None = None) -> Planner:
     >>> get_planner("greedy").name
     'greedy'
     """
+    if name == AUTO:
+        from recommender.settings import LLMSettings
+
+        name = "llm" if LLMSettings().configured else DEFAULT_PLANNER
     if name in BUILT_IN:
         return BUILT_IN[name](settings or PlannerSettings())
     installed = _installed()
@@ -77,6 +101,7 @@ def get_planner(name: str, settings: PlannerSettings | None = None) -> Planner:
 
 
 __all__ = [
+    "AUTO",
     "BUILT_IN",
     "DEFAULT_PLANNER",
     "ENTRY_POINT_GROUP",

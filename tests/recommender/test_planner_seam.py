@@ -146,7 +146,7 @@ def test_entry_point_planners_join_the_registry(service: CredpathService, monkey
         EntryPoint("broken", f"{__name__}:no_such_name", planners.ENTRY_POINT_GROUP),
     ]
     monkeypatch.setattr(planners, "entry_points", lambda group: installed if group == "credpath.planners" else [])
-    assert planner_names() == ("exact", "greedy", "broken", "plugin")
+    assert planner_names() == ("exact", "greedy", "llm", "broken", "plugin")
     assert get_planner("greedy").name == "greedy"
     plan = service.plan(PROFILE, planner="plugin")
     assert plan.planner == "plugin" and plan.verification.valid

@@ -7,7 +7,9 @@ in the short list of harmless edits below, which the README's "Verifying a plan"
 
 - prose: ``explanation``, ``notes`` and the ``detail`` of an over-budget or beyond-min-coverage target
   (regenerated text, no claim the verifier could check beyond the fields it is written from);
-- provenance: ``planner``, ``rounds``, ``fallback``, ``quality.solver``, ``quality.status``, ``quality.seconds``;
+- provenance: ``planner``, ``rounds``, ``fallback``, ``quality.solver``, ``quality.status``, ``quality.seconds``,
+  and the LLM planner's record ``llm`` (model, rounds, repairs, tokens, narrative: what happened, not a claim);
+- the request's soft ``preferences`` (wishes only the LLM planner weighs; no rule of a sound plan depends on them);
 - the recorded verdict: ``verification`` (of the plan and of each alternative), which verify recomputes
   and never trusts;
 - sets written as lists: the order of ``covered``, ``already_held``, ``uncovered`` and of the request's lists,
@@ -37,7 +39,8 @@ from recommender.profile import Constraints, LearnerProfile, Objective, Targets
 from recommender.service import CredpathService
 
 PROSE = re.compile(r"^/(explanation|notes)(/|$)")
-PROVENANCE = re.compile(r"^/(planner|rounds|fallback|quality/(solver|status|seconds))$")
+PROVENANCE = re.compile(r"^/(planner|rounds|fallback|quality/(solver|status|seconds))$|^/llm(/|$)")
+PREFERENCES = re.compile(r"^/request/preferences(/|$)")
 VERDICT = re.compile(r"^(/alternatives/\d+)?/verification(/|$)")
 SETS = re.compile(r"^/(covered|already_held|uncovered|request/have|request/targets/\w+|request/constraints/\w+)$")
 BUDGETS = re.compile(r"^/request/constraints/(max_hours|max_cost)$")
@@ -75,7 +78,7 @@ class Mutation:
 
 def harmless(m: Mutation, plan: dict[str, Any]) -> bool:
     """Whether the edit is one the module docstring lists as harmless (verify need not refuse it)."""
-    if PROSE.match(m.path) or PROVENANCE.match(m.path) or VERDICT.match(m.path):
+    if PROSE.match(m.path) or PROVENANCE.match(m.path) or VERDICT.match(m.path) or PREFERENCES.match(m.path):
         return True
     over_budget = re.fullmatch(r"/uncovered/(\d+)/detail", m.path)
     if over_budget and plan["uncovered"][int(over_budget.group(1))]["reason"] in ("over_budget", "beyond_min_coverage"):

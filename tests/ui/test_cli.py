@@ -153,10 +153,10 @@ def test_a_bad_plan_file_is_a_plan_file_error(tmp_path: Path) -> None:
 
 
 def test_planner_choices_come_from_the_registry() -> None:
-    from recommender.planners import planner_names
+    from recommender.planners import AUTO, planner_names
 
     out = run("plan", "--help")
-    assert f"[{'|'.join(planner_names())}]" in " ".join(out.stdout.split())
+    assert f"[{'|'.join((AUTO, *planner_names()))}]" in " ".join(out.stdout.split())
     assert "Plan from an ingested catalogue store" not in run("ingest", "--help").stdout
     assert "Plan from an ingested catalogue store" not in run("search", "--help").stdout
 

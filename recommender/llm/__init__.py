@@ -1,0 +1,1 @@
+"""The LLM planner: model configuration, request understanding, the propose-verify-repair loop, narratives."""
