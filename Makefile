@@ -46,6 +46,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest_bench.py --readme README.md
 	$(BIN)/python bench/gaps_bench.py --readme README.md
 	$(BIN)/python bench/goal_bench.py --readme README.md
+	$(BIN)/python bench/llm_bench.py --readme README.md
+	$(BIN)/python bench/load_bench.py --readme README.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
