@@ -256,13 +256,20 @@ class CredpathService:
         return resolve_lines(self.goals, raw, k=k)
 
     def goal_profile(
-        self, text: str, profile: LearnerProfile, *, assume_background: bool = False, k: int = 5
+        self,
+        text: str,
+        profile: LearnerProfile,
+        *,
+        assume_background: bool = False,
+        assumed: Sequence[str] = (),
+        k: int = 5,
     ) -> tuple[Goal, LearnerProfile]:
         """The goal resolved, and ``profile`` with its targets filled from it.
 
         The top occupation becomes the target unless the profile names one; skills the goal names are
         added. A pivot's background skills count as held only with ``assume_background`` (the learner
-        confirmed them): nothing is assumed silently.
+        confirmed them), or only those of them in ``assumed`` (the learner ticked them one by one): nothing
+        is assumed silently.
         """
         goal = self.resolve_goal(text, k=k)
         t = profile.targets
@@ -276,19 +283,33 @@ class CredpathService:
             )
         have = profile.have
         background = goal.background
-        if background is not None and assume_background and background.likely_held:
-            background = background.model_copy(update={"assumed": background.likely_held})
-            have = tuple(dict.fromkeys((*have, *background.likely_held)))
+        if background is not None and background.likely_held and (assume_background or assumed):
+            ticked = background.likely_held if assume_background else tuple(dict.fromkeys(assumed))
+            stray = [s for s in ticked if s not in background.likely_held]
+            if stray:
+                raise RequestError(
+                    f"{stray[0]!r} is not one of the background's likely-held skills",
+                    field="goal",
+                    fix="confirm only skills listed as likely held for this goal's background",
+                )
+            background = background.model_copy(update={"assumed": ticked})
+            have = tuple(dict.fromkeys((*have, *ticked)))
         targets = t.model_copy(update={"occupation": occupation, "skills": skills})
         chosen = self.graph.find(Kind.occupation, occupation) if occupation else None
         goal = goal.model_copy(update={"chosen": chosen or occupation, "background": background})
         return goal, profile.model_copy(update={"targets": targets, "have": have})
 
     def plan_goal(
-        self, text: str, profile: LearnerProfile, *, assume_background: bool = False, **options: Any
+        self,
+        text: str,
+        profile: LearnerProfile,
+        *,
+        assume_background: bool = False,
+        assumed: Sequence[str] = (),
+        **options: Any,
     ) -> Pathway:
         """Plan for a goal in plain words (:meth:`goal_profile`); the plan carries the resolved ``goal``."""
-        goal, resolved = self.goal_profile(text, profile, assume_background=assume_background)
+        goal, resolved = self.goal_profile(text, profile, assume_background=assume_background, assumed=assumed)
         return self.plan(resolved, **options).model_copy(update={"goal": goal})
 
     # -- planning ----------------------------------------------------------------------------------

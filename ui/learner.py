@@ -32,7 +32,7 @@ from recommender.plan import Pathway
 from recommender.planners import AUTO
 from recommender.profile import LANGUAGE_TAG, Constraints, LearnerProfile, Objective, Targets, primary_language
 from recommender.service import CredpathService
-from ui import pictures, serving
+from ui import goal_input, pictures, serving
 from ui.markup import data_markdown
 
 log = logging.getLogger(__name__)
@@ -264,13 +264,16 @@ def plan_form(
     deadline: str | dt.date | None = None,
     languages: Sequence[str] | None = None,
     min_coverage: str | float | None = None,
+    goal: str | None = None,
+    assumed: Sequence[str] | None = None,
 ) -> Outcome:
     """Plan from the form's values: the plan as Markdown and the path of its JSON, or a readable error
     and, when one field is at fault, that field and a one-line problem to show beside it.
 
     This is the page's edge: every credpath error and every rejected value becomes a message that says
     what is wrong and how to fix it, and names the field it is about so the page can show it there.
-    Nothing planned means a message, never an empty result.
+    Nothing planned means a message, never an empty result. With ``goal`` (text the goal box resolved) the
+    plan records it, counting its background's ``assumed`` skills (the ones ticked) as confirmed.
     """
     try:
         profile = LearnerProfile(
@@ -293,7 +296,12 @@ def plan_form(
             ),
             objective=objective or Objective.hours.value,
         )
-        pathway = service.plan(profile, alternatives=_alternatives(alternatives), planner=AUTO)
+        if goal:
+            pathway = service.plan_goal(
+                goal, profile, assumed=tuple(assumed or ()), alternatives=_alternatives(alternatives), planner=AUTO
+            )
+        else:
+            pathway = service.plan(profile, alternatives=_alternatives(alternatives), planner=AUTO)
     except CredpathError as exc:
         field = FIELDS.get(exc.field or "") if isinstance(exc, RequestError) else None
         return Outcome(error_markdown(in_page_terms(exc)), None, field, exc.what)
@@ -394,6 +402,7 @@ def _picture(label: str, elem_id: str) -> gr.Image:
 
 def render(service: CredpathService) -> None:
     """Lay out the learner page inside the current ``gr.Blocks`` and connect its button to ``plan_handler``."""
+    goal_box = goal_input.render(service)
     with gr.Row(equal_height=False):
         with gr.Column(scale=1):
             gr.Markdown("### What you want")
@@ -479,6 +488,7 @@ def render(service: CredpathService) -> None:
         min_coverage,
     ]
     fields = dict(zip(FORM_ORDER, inputs, strict=True))
+    goal_box.connect(occupation, skills, have)
     infos = {name: getattr(widget, "info", None) for name, widget in fields.items()}
 
     def run(*values: Any) -> list[Any]:
@@ -496,5 +506,9 @@ def render(service: CredpathService) -> None:
     # The page's own events (widget updates) stay out of the API; ``ui.api`` serves the plan as JSON.
     page = {"api_visibility": "private", **serving.pool(serving.SOLVE_POOL)}
     plan_button.click(
-        run, inputs=inputs, outputs=[output, download, *fields.values()], api_name="plan_page", **page
+        run,
+        inputs=[*inputs, *goal_box.plan_inputs],
+        outputs=[output, download, *fields.values()],
+        api_name="plan_page",
+        **page,
     ).then(draw, inputs=[download], outputs=[dag, timeline], api_name="plan_pictures", **page)

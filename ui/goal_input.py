@@ -1,0 +1,223 @@
+"""The learner page's goal box: a goal in plain words first, its candidates and a pivot's likely-held skills next.
+
+The handlers are plain Python over ``CredpathService`` so tests call them directly; ``render`` lays the box out
+and ``GoalInput.connect`` wires it to the page's occupation, skill and held pickers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+# Gradio reads this when it is imported; the page must never phone home, whichever module loads it first.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr
+
+from graph.errors import CredpathError
+from recommender.escape import html_text, markdown_text
+from recommender.service import CredpathService
+from ui.markup import data_markdown
+
+GOAL_LABEL = "Your goal, in your own words"
+GOAL_INFO = "e.g. “I teach maths and want to become a data analyst” or “learn SQL and Python”."
+CANDIDATES_LABEL = "What you could be aiming for (best match first)"
+BACKGROUND_LABEL = "Skills you likely hold already: tick the ones you have"
+
+
+@dataclass(frozen=True)
+class GoalOptions:
+    """What "Find my options" gives: a message, the candidates to choose from and the background's skills."""
+
+    message: str
+    candidates: list[tuple[str, str]] = field(default_factory=list)
+    chosen: str | None = None
+    background: list[tuple[str, str]] = field(default_factory=list)
+    resolved: str | None = None
+    problem: str | None = None
+
+
+def candidate_value(kind: str, ident: str) -> str:
+    """One radio value for a candidate: its kind and id.
+
+    >>> candidate_value("skill", "http://x/s1")
+    'skill:http://x/s1'
+    """
+    return f"{kind}:{ident}"
+
+
+def _alert(text: str) -> str:
+    """A goal the page could not read, as a visible alert block with the fix (all of it escaped)."""
+    what, _, fix = text.partition("\nFix: ")
+    fix_html = f'<p class="credpath-fix"><strong>How to fix it:</strong> {html_text(fix)}</p>' if fix else ""
+    return (
+        f'<div class="credpath-error" role="alert"><p><strong>Could not read the goal.</strong> '
+        f"{html_text(what)}</p>{fix_html}</div>"
+    )
+
+
+def find_options(service: CredpathService, text: str | None) -> GoalOptions:
+    """Resolve the goal text: ranked candidates (the top one chosen unless the reading is ambiguous) and,
+    for a pivot, the background occupation's essential skills as likely held, none of them ticked."""
+    try:
+        goal = service.resolve_goal(text or "")
+    except CredpathError as exc:
+        return GoalOptions(message=_alert(exc.render({"goal": f"“{GOAL_LABEL}”"})), problem=exc.what)
+    skills = service.graph.skills
+    candidates = [
+        (f"{c.label} ({c.kind}, score {c.score:.2f})", candidate_value(c.kind, c.id)) for c in goal.candidates
+    ]
+    lines: list[str] = []
+    chosen = None
+    if not candidates:
+        lines.append("Nothing in the catalogue matches this goal; name an occupation or skills in other words.")
+    elif goal.ambiguous:
+        lines.append(
+            "**Your goal could mean more than one thing:** the best matches score too close to tell apart. "
+            "Choose the one you mean below."
+        )
+    else:
+        chosen = candidates[0][1]
+        lines.append(
+            f"**{len(candidates)} options found.** The best match is chosen below; choose another if it fits better."
+        )
+    background: list[tuple[str, str]] = []
+    b = goal.background
+    if b is not None and b.likely_held:
+        background = [(skills[s].label if s in skills else s, s) for s in b.likely_held]
+        lines.append(
+            f"You are coming from **{markdown_text(b.label or b.phrase)}**: tick the skills below that you have "
+            "(nothing is counted as held until you tick it)."
+        )
+    lines.extend(f"- {markdown_text(note)}" for note in goal.notes)
+    return GoalOptions("\n\n".join(lines), candidates, chosen, background, goal.text)
+
+
+def choose_candidate(
+    value: str | None, occupation: str | None, skills: Sequence[str] | None
+) -> tuple[str | None, list[str]]:
+    """The occupation and target-skill pickers' values once a candidate is chosen.
+
+    >>> choose_candidate("skill:s2", "o1", ["s1"])
+    ('o1', ['s1', 's2'])
+    >>> choose_candidate("occupation:o2", "o1", ["s1"])
+    ('o2', ['s1'])
+    """
+    kind, _, ident = (value or "").partition(":")
+    if kind == "occupation" and ident:
+        return ident, list(skills or ())
+    if kind == "skill" and ident:
+        return occupation, list(dict.fromkeys((*(skills or ()), ident)))
+    return occupation, list(skills or ())
+
+
+def sync_held(ticked: Sequence[str] | None, background: Sequence[str] | None, have: Sequence[str] | None) -> list[str]:
+    """The held picker's value: the ticks decide the background's skills, everything else stays.
+
+    >>> sync_held(["s1"], ["s1", "s2"], ["c1", "s2"])
+    ['c1', 's1']
+    """
+    offered = set(background or ())
+    return list(dict.fromkeys((*(h for h in have or () if h not in offered), *(ticked or ()))))
+
+
+@dataclass
+class GoalInput:
+    """The goal box's widgets; ``plan_inputs`` are the extra values the plan button passes to ``plan_form``."""
+
+    service: CredpathService
+    text: gr.Textbox
+    find: gr.Button
+    message: gr.Markdown
+    candidates: gr.Radio
+    background: gr.CheckboxGroup
+    all_held: gr.Button
+    resolved: gr.Textbox
+    offered: gr.Textbox
+
+    @property
+    def plan_inputs(self) -> list[Any]:
+        return [self.resolved, self.background]
+
+    def connect(self, occupation: gr.Dropdown, skills: gr.Dropdown, have: gr.Dropdown) -> None:
+        """Wire the goal box to the page's pickers: candidates fill the targets, ticks fill the held picker."""
+
+        def run(text: str | None, occ: str | None, chosen_skills: list[str] | None) -> list[Any]:
+            found = find_options(self.service, text)
+            occ_value, skill_value = choose_candidate(found.chosen, occ, chosen_skills)
+            targets = [occ_value, skill_value] if found.chosen else [gr.update(), gr.update()]
+            mark = (
+                gr.update(info=f"⚠ {found.problem}", elem_classes=["credpath-field-error"])
+                if found.problem
+                else gr.update(info=GOAL_INFO, elem_classes=[])
+            )
+            ids = [ident for _, ident in found.background]
+            return [
+                found.message,
+                mark,
+                gr.Radio(choices=found.candidates, value=found.chosen, visible=bool(found.candidates)),
+                gr.CheckboxGroup(choices=found.background, value=[], visible=bool(ids)),
+                gr.Button(visible=bool(ids)),
+                found.resolved,
+                "\n".join(ids),
+                *targets,
+            ]
+
+        self.find.click(
+            run,
+            inputs=[self.text, occupation, skills],
+            outputs=[
+                self.message,
+                self.text,
+                self.candidates,
+                self.background,
+                self.all_held,
+                self.resolved,
+                self.offered,
+                occupation,
+                skills,
+            ],
+            api_name="find_goal_options",
+            api_visibility="private",
+        )
+        self.text.input(lambda: "", outputs=[self.resolved], api_visibility="private")
+        self.candidates.input(
+            choose_candidate,
+            inputs=[self.candidates, occupation, skills],
+            outputs=[occupation, skills],
+            api_visibility="private",
+        )
+        self.all_held.click(
+            lambda ids: (ids or "").split(), inputs=[self.offered], outputs=[self.background], api_visibility="private"
+        )
+        self.background.change(
+            lambda ticked, ids, held: sync_held(ticked, (ids or "").split(), held),
+            inputs=[self.background, self.offered, have],
+            outputs=[have],
+            api_visibility="private",
+        )
+
+
+def render(service: CredpathService) -> GoalInput:
+    """Lay out the goal box inside the current ``gr.Blocks``; connect it once the page's pickers exist."""
+    gr.Markdown("### Your goal")
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=2):
+            text = gr.Textbox(
+                label=GOAL_LABEL, info=GOAL_INFO, lines=2, max_lines=4, elem_id="goal-text", placeholder="I want to…"
+            )
+            find = gr.Button("Find my options", elem_id="goal-find")
+        with gr.Column(scale=3):
+            message = data_markdown(
+                "Say what you want in a sentence and press **Find my options**, or use the pickers below directly.",
+                elem_id="goal-message",
+            )
+    candidates = gr.Radio([], label=CANDIDATES_LABEL, visible=False, elem_id="goal-candidates")
+    background = gr.CheckboxGroup([], label=BACKGROUND_LABEL, visible=False, elem_id="goal-background")
+    all_held = gr.Button("I have all of these", visible=False, size="sm", elem_id="goal-all-held")
+    # Hidden boxes, not gr.State: state makes Gradio keep a heartbeat request open for the session.
+    resolved = gr.Textbox(visible=False, elem_id="goal-resolved")
+    offered = gr.Textbox(visible=False, elem_id="goal-offered")
+    return GoalInput(service, text, find, message, candidates, background, all_held, resolved, offered)
