@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     max_messages: int = Field(
         default=50, ge=1, description="Problems listed per file before the rest are counted (CREDPATH_MAX_MESSAGES)."
     )
+    max_badge_mb: float = Field(
+        default=10, gt=0, description="Largest badge file read, in MiB on disk, checked first (CREDPATH_MAX_BADGE_MB)."
+    )
 
     @cached_property
     def store_dir(self) -> Path:

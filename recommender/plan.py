@@ -243,6 +243,32 @@ class LLMRun(_Contract):
     understood: Understood | None = None
 
 
+class BadgeMatch(_Contract):
+    """A catalogue entry a held badge maps to."""
+
+    id: str
+    kind: str = Field(description="'credential' or 'skill'.")
+    confidence: float = Field(ge=0, le=1)
+    via: str = Field(description="id, alt_id, url, alignment, name or semantic.")
+    proposal: bool = Field(description="Low confidence: not counted; hold the id (--have) to accept it.")
+
+
+class HeldBadge(_Contract):
+    """A badge file the learner gave, whether it counted as held, and what it covered in this plan."""
+
+    source: str
+    status: str = Field(description="verified, unverifiable, expired, revoked, invalid or unreadable.")
+    name: str = ""
+    issuer: str = ""
+    trusted: str = Field(default="unknown", description="yes, no or unknown (from the trust file).")
+    counted: bool = Field(description="Whether the plan treats what it maps to as held.")
+    reason: str = Field(default="", description="Why it did not count, if it did not.")
+    maps_to: tuple[BadgeMatch, ...] = ()
+    covered: tuple[str, ...] = Field(
+        default=(), description="Targets and step requirements this badge made held (directly or via skills taught)."
+    )
+
+
 class Pathway(_Contract):
     """An ordered micro-credential pathway for one learner profile."""
 
@@ -285,6 +311,7 @@ class Pathway(_Contract):
         default=(), description="When the catalogue cannot teach the whole occupation: nearest ones it can."
     )
     llm: LLMRun | None = Field(default=None, description="The LLM planner's record, when it planned.")
+    badges: tuple[HeldBadge, ...] = Field(default=(), description="Badge files given, in order (plan --badge).")
 
     @property
     def credential_ids(self) -> tuple[str, ...]:

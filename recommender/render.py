@@ -7,7 +7,7 @@ from graph.model import Kind
 from graph.skillgraph import SkillGraph
 from recommender.escape import markdown_link, markdown_text
 from recommender.llm.explain import markdown_lines
-from recommender.plan import Pathway
+from recommender.plan import HeldBadge, Pathway
 
 
 def _money(value: float, currency: str) -> str:
@@ -17,6 +17,26 @@ def _money(value: float, currency: str) -> str:
 def _label(g: SkillGraph, kind: Kind, ident: str) -> str:
     """An item's label as Markdown text: catalogue text never becomes markup."""
     return markdown_text(g.label((kind, ident)))
+
+
+def _entry(g: SkillGraph, ident: str) -> str:
+    """A skill's or credential's label, escaped, whichever the id names."""
+    return _label(g, Kind.skill if ident in g.skills else Kind.credential, ident)
+
+
+def _badge_line(badge: HeldBadge, g: SkillGraph) -> str:
+    """One held badge: its verdict, whether it counted, and what it covered or why not (badge text escaped)."""
+    head = (
+        f"- **{markdown_text(badge.name or badge.source)}** ({markdown_text(badge.status)}, "
+        f"issuer trusted: {markdown_text(badge.trusted)})"
+    )
+    if not badge.counted:
+        return f"{head}: not counted ({markdown_text(badge.reason)})"
+    covered = ", ".join(_entry(g, c) for c in badge.covered) or "nothing this plan needed"
+    proposals = [m for m in badge.maps_to if m.proposal]
+    shown = ", ".join(f"{_entry(g, m.id)} ({markdown_text(m.id)})" for m in proposals)
+    tail = f"; possible matches (hold their ids to accept them): {shown}" if proposals else ""
+    return f"{head}: counted, covered {covered}{tail}"
 
 
 def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
@@ -95,6 +115,10 @@ def to_markdown(pathway: Pathway, g: SkillGraph) -> str:
             "**Covered:** "
             + ", ".join(_label(g, Kind.skill if c in g.skills else Kind.credential, c) for c in pathway.covered)
         )
+        lines.append("")
+    if pathway.badges:
+        lines += ["## Badges you hold", ""]
+        lines += [_badge_line(b, g) for b in pathway.badges]
         lines.append("")
     if pathway.uncovered:
         lines.append("## Not covered")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import logging
 import math
@@ -17,6 +18,7 @@ from graph.errors import ConfigError, InfeasiblePlanError, PlanVerificationError
 from graph.model import Catalogue, Kind
 from graph.skillgraph import SkillGraph
 from graph.validate import Problem, validate
+from ingest.badges import BadgeResult
 from ingest.formats import Override, Skipped
 from ingest.settings import Settings
 from recommender.build import (
@@ -513,6 +515,80 @@ class CredpathService:
         if coverage.share >= 1:
             return coverage, ()
         return coverage, nearest_occupations(self.graph, occupation, reachable)
+
+    # -- badges the learner holds ------------------------------------------------------------------
+
+    def inspect_badges(
+        self,
+        files: Sequence[Path],
+        *,
+        trust: Path | None = None,
+        status: Sequence[str] = (),
+        dids: Sequence[Path] = (),
+        anchors: Sequence[Path] = (),
+        now: dt.datetime | None = None,
+    ) -> list[BadgeResult]:
+        """Read and verify badge files offline, and map each badge onto this catalogue.
+
+        One result per credential (a CLR gives several); a file that cannot be read gives one
+        'unreadable' result and the others are still processed. ``status`` items are ``FILE`` or
+        ``URL=FILE``. Raises ConfigError when a trust, status, DID or anchor file is unusable.
+        """
+        from ingest.badges import build_verifier
+
+        verifier = build_verifier(
+            trust=trust,
+            status=status,
+            dids=dids,
+            anchors=anchors,
+            max_bytes=int(self.settings.max_badge_mb * 2**20),
+            now=now,
+        )
+        results = verifier.inspect([Path(f) for f in files])
+        return [r.model_copy(update={"maps_to": self.badge_matcher.map(r.achievement)}) for r in results]
+
+    @cached_property
+    def badge_matcher(self) -> Any:
+        from ingest.search import make_embedder
+        from recommender.badges import BadgeMatcher
+
+        return BadgeMatcher(self.catalogue, lambda: make_embedder(self.settings))
+
+    def with_badges(
+        self, profile: LearnerProfile, badges: Sequence[BadgeResult], *, accept_unverified: bool = False
+    ) -> LearnerProfile:
+        """The profile with what the counted badges prove added to what it holds."""
+        from recommender.badges import held_ids
+
+        extra = [i for i in held_ids(badges, accept_unverified=accept_unverified) if i not in profile.have]
+        return profile.model_copy(update={"have": (*profile.have, *extra)})
+
+    def badge_report(
+        self, pathway: Pathway, badges: Sequence[BadgeResult], *, accept_unverified: bool = False
+    ) -> Pathway:
+        """The plan with its ``badges``: which badge counted and what it covered, or why it did not count."""
+        from recommender.badges import held_badges
+
+        found = held_badges(self.graph, pathway, badges, accept_unverified=accept_unverified)
+        return pathway.model_copy(update={"badges": found})
+
+    def plan_with_badges(
+        self,
+        profile: LearnerProfile,
+        badges: Sequence[BadgeResult],
+        *,
+        accept_unverified: bool = False,
+        **options: Any,
+    ) -> Pathway:
+        """Plan with what the counted badges prove added to the held items; the plan says which badge covered what.
+
+        Only verified badges count (and unverifiable ones when ``accept_unverified``); expired,
+        revoked, invalid and unreadable ones never do, and low-confidence mappings are proposals.
+        ``options`` are :meth:`plan`'s.
+        """
+        held = self.with_badges(profile, badges, accept_unverified=accept_unverified)
+        pathway = self.plan(held, **options)
+        return self.badge_report(pathway, badges, accept_unverified=accept_unverified)
 
     def verify(self, pathway: Pathway) -> Any:
         """Verify any pathway (for example one an advisor edited) against this catalogue."""

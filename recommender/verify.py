@@ -20,6 +20,7 @@ from graph.conditions import describe, is_met, witness
 from graph.model import Kind
 from graph.skillgraph import SkillGraph
 from graph.stacks import earned_along
+from recommender.badge_checks import badge_claims
 from recommender.limit_checks import meets_deadline, min_coverage_met
 from recommender.plan import Finding, MetBy, Pathway, Step, Verification
 from recommender.plan_checks import (
@@ -436,6 +437,7 @@ CHECKS: tuple[Check, ...] = (
     alternatives_sound,
     earned_claims,
     reach_claims,
+    badge_claims,
 )
 """Every check, in the order it runs; its function name is its name in ``Verification.checks``."""
 

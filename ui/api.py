@@ -9,8 +9,10 @@ import functools
 import inspect
 import json
 import logging
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -62,6 +64,24 @@ def gaps(
     return report.model_dump(mode="json")
 
 
+def inspect_badges(service: CredpathService, badges: list[str]) -> list[dict[str, Any]]:
+    """Verify badges offline (each a badge's text: OB JSON, a VC-JWT or a URL) and map them onto the catalogue."""
+    with tempfile.TemporaryDirectory(prefix="credpath-badges-") as folder:
+        files = []
+        for i, text in enumerate(badges):
+            path = Path(folder) / f"badge-{i + 1}"
+            path.write_text(text, encoding="utf-8")
+            files.append(path)
+        results = service.inspect_badges(files)
+        renamed = []
+        for r in results:
+            for i, path in enumerate(files):
+                if r.source == str(path) or r.source.startswith(f"{path}#"):
+                    renamed.append(r.model_copy(update={"source": f"badges/{i}" + r.source[len(str(path)) :]}))
+                    break
+    return [r.model_dump(mode="json") for r in renamed]
+
+
 @dataclass(frozen=True)
 class Endpoint:
     """One API endpoint: its name (``/name`` for ``gradio_client``), its function, and its concurrency pool."""
@@ -75,6 +95,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("plan", plan),
     Endpoint("verify", verify),
     Endpoint("gaps", gaps),
+    Endpoint("inspect_badges", inspect_badges),
 )
 
 

@@ -162,6 +162,29 @@ pictures_option = click.option(
 )
 
 
+def badge_sources(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The files badge verification may consult: all given by the learner, nothing fetched."""
+    options = [
+        click.option("--trust", type=click.Path(dir_okay=False), help="Trust file (JSON/YAML): trusted issuers, keys."),
+        click.option(
+            "--status",
+            multiple=True,
+            metavar="FILE|URL=FILE",
+            help="A status list (BitstringStatusList or 1EdTech revocation list), matched by its id or given for URL.",
+        ),
+        click.option("--did", multiple=True, type=click.Path(dir_okay=False), help="A DID document (for did:web)."),
+        click.option(
+            "--anchor",
+            multiple=True,
+            type=click.Path(dir_okay=False),
+            help="A Blockcerts anchoring transaction's record (JSON with its txid).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="credpath")
 def main() -> None:
@@ -258,6 +281,11 @@ def main() -> None:
     metavar="SECONDS",
     help="Search time for the exact planner (at least 0.1 seconds).",
 )
+@click.option(
+    "--badge", multiple=True, type=click.Path(dir_okay=False), metavar="FILE", help="A badge you hold (repeatable)."
+)
+@click.option("--accept-unverified", is_flag=True, help="Count badges that cannot be verified offline as held.")
+@badge_sources
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True)
 @pictures_option
 def plan(
@@ -286,12 +314,21 @@ def plan(
     profile_file: str | None,
     dry_run: bool,
     time_limit: float | None,
+    badge: tuple[str, ...],
+    accept_unverified: bool,
+    trust: str | None,
+    status: tuple[str, ...],
+    did: tuple[str, ...],
+    anchor: tuple[str, ...],
     fmt: str,
     pictures: str | None,
 ) -> None:
     """Plan an ordered pathway to the targets, from options, a profile file or your own words (--request).
 
-    Exit codes: 0 a plan (possibly partial: see "uncovered"), 2 bad input, 3 nothing can be planned.
+    With --badge, what each verified badge proves counts as held (unverifiable ones too with
+    --accept-unverified; expired, revoked and invalid ones never); the plan's "badges" says which
+    badge covered what. Exit codes: 0 a plan (possibly partial: see "uncovered"), 2 bad input,
+    3 nothing can be planned.
     """
     with edge():
         settings = Settings()
@@ -322,6 +359,18 @@ def plan(
                 fix="name what you want to learn or become (`credpath search TEXT` finds names), or add "
                 "--target-skill or --occupation; --dry-run shows what was understood",
             )
+        held = (
+            service.inspect_badges(
+                [Path(b) for b in badge],
+                trust=Path(trust) if trust else None,
+                status=status,
+                dids=[Path(d) for d in did],
+                anchors=[Path(a) for a in anchor],
+            )
+            if badge
+            else []
+        )
+        profile = service.with_badges(profile, held, accept_unverified=accept_unverified)
         if dry_run:
             _echo_understood(profile, understood)
             return
@@ -331,6 +380,8 @@ def plan(
             pathway = service.plan_goal(goal, profile, assume_background=assume_background, **plan_options)
         else:
             pathway = service.plan(profile, understood=understood, **plan_options)
+        if held:
+            pathway = service.badge_report(pathway, held, accept_unverified=accept_unverified)
         click.echo(pathway.model_dump_json(indent=2) if fmt == "json" else service.markdown(pathway))
         if pictures:
             from ui import pictures as drawing
@@ -373,6 +424,52 @@ def _echo_understood(profile: LearnerProfile, understood: Any) -> None:
     if understood is not None:
         for note in understood.notes:
             click.echo(f"understood: {note}", err=True)
+
+
+@main.group()
+def badges() -> None:
+    """Badges you already hold: read and verify them offline, and see what they map to."""
+
+
+@badges.command("inspect")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@badge_sources
+@catalogue_option
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def badges_inspect(
+    files: tuple[str, ...],
+    trust: str | None,
+    status: tuple[str, ...],
+    did: tuple[str, ...],
+    anchor: tuple[str, ...],
+    catalogue: tuple[str, ...],
+    store: str | None,
+    fmt: str,
+) -> None:
+    """Verify badge files offline (OB 2.0/3.0 JSON, baked PNG/SVG, VC-JWT, CLR, Blockcerts), check by check.
+
+    Each badge is labelled verified, unverifiable, expired, revoked, invalid or unreadable, with
+    issuer trust separately, and mapped to catalogue credentials and skills. Exit codes: 0 every
+    file was read (whatever the verdicts), 2 a file could not be read (the others are still
+    reported) or a trust/status/DID/anchor file is unusable.
+    """
+    with edge():
+        service = open_service(catalogue, store, Settings())
+        results = service.inspect_badges(
+            [Path(f) for f in files],
+            trust=Path(trust) if trust else None,
+            status=status,
+            dids=[Path(d) for d in did],
+            anchors=[Path(a) for a in anchor],
+        )
+        if fmt == "json":
+            click.echo(json.dumps([r.model_dump(mode="json") for r in results], indent=2))
+        else:
+            from ui.badgetable import badge_table
+
+            click.echo(badge_table(results, service.graph.label))
+        sys.exit(EXIT_BAD_INPUT if any(r.status.value == "unreadable" for r in results) else EXIT_OK)
 
 
 @main.command()

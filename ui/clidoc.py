@@ -26,13 +26,18 @@ def render() -> str:
             help_option_names=["-h", "--help"],
         )
 
-    with context(main, "credpath") as ctx:
-        parts += ["## credpath", "", "```text", main.get_help(ctx), "```", ""]
-        for name in main.list_commands(ctx):
-            command = main.get_command(ctx, name)
+    def document(group: click.Group, ctx: click.Context, prefix: str) -> None:
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
             assert command is not None
             with context(command, name, ctx) as sub:
-                parts += [f"## credpath {name}", "", "```text", command.get_help(sub), "```", ""]
+                parts.extend([f"## {prefix} {name}", "", "```text", command.get_help(sub), "```", ""])
+                if isinstance(command, click.Group):
+                    document(command, sub, f"{prefix} {name}")
+
+    with context(main, "credpath") as ctx:
+        parts += ["## credpath", "", "```text", main.get_help(ctx), "```", ""]
+        document(main, ctx, "credpath")
     return "\n".join(parts)
 
 

@@ -16,7 +16,10 @@ in the short list of harmless edits below, which the README's "Verifying a plan"
   and repeats in the request's lists;
 - a request edit the plan still answers: a larger budget, a lower min_coverage, a language dropped from the
   list (which allows more), or an exclusion of something the plan does not use;
-- alternatives: dropping one, or their order (the plan does not record how many were asked for).
+- alternatives: dropping one, or their order (the plan does not record how many were asked for);
+- the record of badge files (``plan --badge``): a badge's ``source``, ``name``, ``issuer``, ``trusted``, ``reason``,
+  and a mapping's ``confidence`` and ``via`` say what the files said, which the plan does not carry (the check
+  ``badge_claims`` covers what counted: its verdict, that its ids are held in the request, what it covered).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from recommender.service import CredpathService
 
 PROSE = re.compile(r"^/(explanation|notes)(/|$)")
 PROVENANCE = re.compile(r"^/(planner|rounds|fallback|quality/(solver|status|seconds))$|^/llm(/|$)")
+BADGE_RECORD = re.compile(r"^/badges/\d+/(source|name|issuer|trusted|reason|maps_to/\d+/(confidence|via))$")
 PREFERENCES = re.compile(r"^/request/preferences(/|$)")
 VERDICT = re.compile(r"^(/alternatives/\d+)?/verification(/|$)")
 SETS = re.compile(r"^/(covered|already_held|uncovered|request/have|request/targets/\w+|request/constraints/\w+)$")
@@ -79,6 +83,8 @@ class Mutation:
 def harmless(m: Mutation, plan: dict[str, Any]) -> bool:
     """Whether the edit is one the module docstring lists as harmless (verify need not refuse it)."""
     if PROSE.match(m.path) or PROVENANCE.match(m.path) or VERDICT.match(m.path) or PREFERENCES.match(m.path):
+        return True
+    if BADGE_RECORD.match(m.path):
         return True
     over_budget = re.fullmatch(r"/uncovered/(\d+)/detail", m.path)
     if over_budget and plan["uncovered"][int(over_budget.group(1))]["reason"] in ("over_budget", "beyond_min_coverage"):

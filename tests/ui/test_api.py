@@ -188,3 +188,14 @@ def test_the_readme_api_example_runs(url: str, capsys: pytest.CaptureFixture[str
     assert " hours: [" in out[0] and "'Spreadsheet Foundations'" in out[0]
     assert out[1] == "valid: True"
     assert out[2].startswith("most demanded, not taught: [")
+
+
+def test_inspect_badges_verifies_a_badge_and_flags_a_tampered_one(client: Client, service: CredpathService) -> None:
+    demo = Path(__file__).parents[1] / "fixtures" / "badges" / "demo"
+    files = [demo / "spreadsheet-essentials.jwt", demo / "spreadsheet-essentials-tampered.jwt"]
+    good, bad = client.predict(badges=[f.read_text(encoding="utf-8") for f in files], api_name="/inspect_badges")
+    assert (good["source"], good["status"]) == ("badges/0", "verified")
+    assert (bad["source"], bad["status"]) == ("badges/1", "invalid")
+    direct = service.inspect_badges(files)
+    assert good["maps_to"] == [m.model_dump(mode="json") for m in direct[0].maps_to]
+    assert good["checks"] == direct[0].model_dump(mode="json")["checks"]

@@ -25,6 +25,7 @@ def test_there_are_limits_on_size_aliases_depth_entries_and_messages() -> None:
         "max_requirement_depth",
         "max_entries",
         "max_messages",
+        "max_badge_mb",
     }
 
 

@@ -1,0 +1,89 @@
+"""The files verification may consult, given by the learner: trust list, status lists, DID documents, anchors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from graph.errors import ConfigError
+from ingest.badges.blockcerts import anchor_txids
+from ingest.badges.did import KeyResolver
+from ingest.badges.status import StatusLists
+from ingest.badges.trust import TrustList, load_trust
+from ingest.badges.verify import Verifier
+
+URL_PREFIXES = ("http://", "https://", "urn:", "did:")
+
+
+def split_status(argument: str) -> tuple[str | None, Path]:
+    """A status argument: ``FILE`` (matched by the list's own id) or ``URL=FILE`` (the list for that URL).
+
+    >>> split_status("https://example.org/list/1=lists/1.json")
+    ('https://example.org/list/1', PosixPath('lists/1.json'))
+    >>> split_status("lists/1.json")
+    (None, PosixPath('lists/1.json'))
+    """
+    if argument.startswith(URL_PREFIXES) and "=" in argument:
+        url, _, file = argument.rpartition("=")
+        return url, Path(file)
+    return None, Path(argument)
+
+
+def _json(path: Path, what: str, fix: str) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read the {what}: {exc.strerror or exc}", where=str(path), fix=fix) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"the {what} is not JSON: {exc}", where=str(path), fix=fix) from None
+
+
+def build_verifier(
+    *,
+    trust: Path | None = None,
+    status: Sequence[str] = (),
+    dids: Sequence[Path] = (),
+    anchors: Sequence[Path] = (),
+    max_bytes: int = 10 * 2**20,
+    now: dt.datetime | None = None,
+) -> Verifier:
+    """A Verifier over the given files; a file that cannot be used raises ConfigError naming it and the fix."""
+    documents: dict[str, Any] = {}
+    for path in dids:
+        document = _json(path, "DID document", "give the issuer's did.json")
+        if not isinstance(document, dict) or not isinstance(document.get("id"), str):
+            raise ConfigError("a DID document needs an 'id'", where=str(path), fix="give the issuer's did.json")
+        documents[document["id"]] = document
+    records: dict[str, Any] = {}
+    for path in anchors:
+        record = _json(path, "anchor record", "give the anchoring transaction as JSON (with its txid)")
+        txids = anchor_txids(record)
+        if not txids:
+            raise ConfigError(
+                "the anchor record names no transaction id (field txid, hash or id)",
+                where=str(path),
+                fix="give the anchoring transaction as JSON, as a block explorer shows it",
+            )
+        records |= dict.fromkeys(txids, record)
+    files: list[Path] = []
+    by_url: dict[str, Path] = {}
+    for argument in status:
+        url, path = split_status(argument)
+        if not path.is_file():
+            raise ConfigError("the status list file does not exist", where=str(path), fix="check the path")
+        if url is None:
+            files.append(path)
+        else:
+            by_url[url] = path
+    trust_list = load_trust(trust) if trust is not None else TrustList()
+    return Verifier(
+        resolver=KeyResolver(documents=documents, trusted_keys=trust_list.keys),
+        trust=trust_list,
+        status_lists=StatusLists(files=files, by_url=by_url),
+        anchors=records,
+        now=now or dt.datetime.now(dt.UTC),
+        max_bytes=max_bytes,
+    )
