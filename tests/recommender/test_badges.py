@@ -129,3 +129,23 @@ def test_badge_text_in_markdown_is_escaped(service: CredpathService, tmp_path: P
     text = service.markdown(service.plan_with_badges(ANALYST, badges))
     line = next(x for x in text.splitlines() if "not counted" in x)
     assert "\\[click\\](javascript" in line and "<b>" not in line and "&lt;b&gt;\\*x\\*" in line
+
+
+def test_the_verifier_checks_what_a_counted_badge_claims(service: CredpathService, tmp_path: Path) -> None:
+    signed = ISSUER.sign(ISSUER.credential("meridian-sql-basics", "SQL Basics"))
+    pathway = service.plan_with_badges(ANALYST, service.inspect_badges([write(tmp_path, "sql.json", signed)]))
+    assert pathway.badges[0].counted and pathway.verification.valid
+    assert service.verify(pathway).valid
+    badge = pathway.badges[0]
+    forged = {
+        "revoked yet counted": badge.model_copy(update={"status": "revoked"}),
+        "covers what it does not prove": badge.model_copy(
+            update={"covered": (*badge.covered, "harbourline-python-beginners")}
+        ),
+    }
+    for what, record in forged.items():
+        verdict = service.verify(pathway.model_copy(update={"badges": (record,)}))
+        assert not verdict.valid, what
+        assert {f.check for f in verdict.findings} == {"badge_claims"}, what
+    unheld = pathway.model_copy(update={"request": pathway.request.model_copy(update={"have": ()}), "badges": (badge,)})
+    assert "badge_claims" in {f.check for f in service.verify(unheld).findings}
