@@ -95,6 +95,14 @@ def test_every_earned_credential_meets_its_award_rule_and_none_is_missed(data: s
     for e in plan.earned:
         final.gain(g, e.credential_id)
     alone = Holdings.from_ids(g, profile.have)
+    grown = True
+    while grown:  # stacks the held items alone earn count as held, and may earn a stack of stacks
+        grown = False
+        for cred in g.credentials.values():
+            held_now = cred.id in alone.credentials
+            if cred.earned_by_parts and not held_now and is_met(g.effective_requirement(cred.id), alone.__contains__):
+                alone.gain(g, cred.id)
+                grown = True
     for cred in g.credentials.values():
         if not cred.earned_by_parts or cred.id in steps or cred.id in earned or cred.id in alone.credentials:
             continue
