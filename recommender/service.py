@@ -557,6 +557,11 @@ class CredpathService:
         profile, understood = understand(self.graph, text, llm.session(), search=search)
         return profile, understood, llm
 
+    def export(self, pathway: Pathway, fmt: str) -> str:
+        """The pathway in an export format: json, markdown, ctdl (CTDL Pathway JSON-LD) or html (printable)."""
+        from recommender.export import export
+
+        return export(pathway, self.graph, fmt)
 
 def _fewer_alternatives(wanted: int, proposed: int, planner: str) -> str:
     """The note for a plan with fewer alternatives than asked for."""

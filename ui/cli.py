@@ -21,6 +21,7 @@ from ingest.settings import Settings
 from recommender.gaps import GapReport
 from recommender.gapsformat import TABLES, to_csv, to_markdown, to_text
 from recommender.plan import Pathway, load_plan
+from recommender.export import FORMATS as EXPORT_FORMATS
 from recommender.planners import AUTO, planner_names
 from recommender.profile import (
     MAX_HOURS_PER_WEEK,
@@ -258,7 +259,14 @@ def main() -> None:
     metavar="SECONDS",
     help="Search time for the exact planner (at least 0.1 seconds).",
 )
-@click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(EXPORT_FORMATS)),
+    default="json",
+    show_default=True,
+    help="json: the plan contract; markdown; ctdl: a CTDL ceterms:Pathway (JSON-LD); html: a printable page.",
+)
 @pictures_option
 def plan(
     catalogue: tuple[str, ...],
@@ -331,7 +339,7 @@ def plan(
             pathway = service.plan_goal(goal, profile, assume_background=assume_background, **plan_options)
         else:
             pathway = service.plan(profile, understood=understood, **plan_options)
-        click.echo(pathway.model_dump_json(indent=2) if fmt == "json" else service.markdown(pathway))
+        click.echo(service.export(pathway, fmt))
         if pictures:
             from ui import pictures as drawing
 

@@ -260,3 +260,14 @@ def test_plan_for_a_goal_in_markdown() -> None:
     assert "nurse" in plan["coverage"]["label"] and plan["coverage"]["share"] < 1
     assert plan["goal"]["chosen"] == plan["request"]["targets"]["occupation"]
     assert any(u["reason"] == "nothing_teaches" for u in plan["uncovered"])
+
+
+def test_plan_exports_ctdl_and_html() -> None:
+    args = ("plan", "--catalogue", str(EXAMPLE), "--occupation", "data analyst")
+    out = run(*args, "--format", "ctdl")
+    assert out.returncode == 0, out.stderr
+    document = json.loads(out.stdout)
+    assert document["@graph"][0]["@type"] == "ceterms:Pathway"
+    page = run(*args, "--format", "html")
+    assert page.returncode == 0, page.stderr
+    assert page.stdout.startswith("<!DOCTYPE html>") and "<script" not in page.stdout
