@@ -53,6 +53,10 @@ log = logging.getLogger(__name__)
 if TYPE_CHECKING:
     from ingest.store import CatalogueIndex, SearchHit
 
+if TYPE_CHECKING:
+    from recommender.drafts.store import DraftStore
+    from recommender.drafts.workspace import Workspace
+
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
@@ -171,6 +175,22 @@ class CredpathService:
     @cached_property
     def graph(self) -> SkillGraph:
         return SkillGraph(self.catalogue)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """SHA-256 of the catalogue's canonical JSON: drafts are pinned to it."""
+        from recommender.drafts.changes import fingerprint
+
+        return fingerprint(self.catalogue)
+
+    def workspace(self, store: DraftStore | None = None) -> Workspace:
+        """The advisor workspace (drafts) over this catalogue: ``store`` or the configured drafts database."""
+        from recommender.drafts.store import DraftStore, database_url
+        from recommender.drafts.workspace import Workspace
+
+        if store is None:
+            store = DraftStore(database_url(self.settings.database_url, self.settings.data_dir))
+        return Workspace(self, store)
 
     def validate(self) -> list[Problem]:
         """Every problem in the catalogue, with JSON pointers."""
