@@ -11,8 +11,10 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 from starlette.middleware import Middleware
 
+from recommender.drafts.workspace import Workspace
 from recommender.service import CredpathService
-from ui import api, checkplan, learner, provider, serving
+from recommender.users import AuthFile
+from ui import advisor, api, checkplan, learner, provider, serving
 from ui.markup import data_markdown
 
 TITLE = "credpath"
@@ -57,8 +59,14 @@ def theme() -> gr.Theme:
     )
 
 
-def build_app(service: CredpathService) -> gr.Blocks:
-    """The web app for one catalogue: a header naming the catalogue and the model, the pages, and the API."""
+def build_app(
+    service: CredpathService, *, auth: AuthFile | None = None, workspace: Workspace | None = None
+) -> gr.Blocks:
+    """The web app for one catalogue: a header naming the catalogue and the model, the learner, provider
+    and advisor pages, and the API.
+
+    The Advisor tab keeps drafts in ``workspace`` (default: the configured drafts database, opened on first build).
+    """
     demo = gr.Blocks(title=TITLE, analytics_enabled=False)
     with demo:
         gr.Markdown(
@@ -72,6 +80,8 @@ def build_app(service: CredpathService) -> gr.Blocks:
             checkplan.render(service)
         with gr.Tab("Provider", id="provider"):
             provider.render(service)
+        with gr.Tab("Advisor", id="advisor"):
+            advisor.render(workspace or service.workspace(), auth)
         api.register(service)
     demo.queue(**serving.queue_options())
     return demo
@@ -98,6 +108,10 @@ def launch_options() -> dict[str, Any]:
     }
 
 
-def launch(service: CredpathService, host: str, port: int) -> None:
-    """Serve the app on ``host:port`` until interrupted (what ``credpath serve`` runs)."""
-    build_app(service).launch(server_name=host, server_port=port, **launch_options())
+def launch(service: CredpathService, host: str, port: int, auth: AuthFile | None = None) -> None:
+    """Serve the app on ``host:port`` until interrupted (what ``credpath serve`` runs); sign-in when ``auth``."""
+    options = launch_options()
+    if auth is not None:
+        options["auth"] = lambda username, password: auth.authenticate(username, password) is not None
+        options["auth_message"] = "Sign in to credpath with the user name and password your administrator gave you."
+    build_app(service, auth=auth).launch(server_name=host, server_port=port, **options)
