@@ -337,7 +337,9 @@ def render(ws: Workspace, auth: AuthFile | None) -> None:
             max_hours = gr.Textbox(label="Max total hours", placeholder="no limit", max_lines=1)
             max_cost = gr.Textbox(label="Max total cost", placeholder="no limit", max_lines=1)
             hours_per_week = gr.Textbox(label="Hours per week", placeholder="optional", max_lines=1)
-            objective = gr.Radio([("hours", "hours"), ("cost", "cost")], value="hours", label="Minimise")
+            objective = gr.Radio(
+                [("hours", "hours"), ("cost", "cost")], value="hours", label="Minimise", elem_id="advisor-objective"
+            )
         new_button = gr.Button("Draft pathway", variant="primary", elem_id="advisor-new")
     # The open draft's id lives in the page (not only in server state) so the API can name a draft too; every
     # handler checks that the signed-in user may open it.
@@ -359,7 +361,13 @@ def render(ws: Workspace, auth: AuthFile | None) -> None:
     with gr.Row():
         alternative = gr.Dropdown([], label="Swap for (cheapest first)", elem_id="advisor-alternative", scale=3)
         swap_button = gr.Button("Swap", size="sm", elem_id="advisor-swap")
-        to_add = gr.Dropdown(learner.credential_choices(ws.service), label="Add a credential", scale=3)
+        to_add = gr.Dropdown(
+            learner.credential_choices(ws.service),
+            value=None,
+            label="Add a credential",
+            scale=3,
+            elem_id="advisor-to-add",
+        )
         add_button = gr.Button("Add", size="sm", elem_id="advisor-add")
         replan_button = gr.Button("Re-plan the rest", variant="primary", elem_id="advisor-replan")
     with gr.Row():
@@ -423,8 +431,19 @@ def render(ws: Workspace, auth: AuthFile | None) -> None:
             return error_html(exc.message), gr.Dropdown(), gr.Dropdown()
         return line, listed, compare_listed
 
-    def on_new(*values: Any) -> tuple[Any, ...]:
-        *form, request = values
+    def on_new(
+        learner_name: str,
+        occupation: str | None,
+        skills: list[str] | None,
+        credentials: list[str] | None,
+        have: list[str] | None,
+        max_hours: str,
+        max_cost: str,
+        hours_per_week: str,
+        objective: str,
+        request: gr.Request,
+    ) -> tuple[Any, ...]:
+        form = (learner_name, occupation, skills, credentials, have, max_hours, max_cost, hours_per_week, objective)
         return guarded(lambda a: new_draft(ws, a, *form), request)
 
     def on_open(chosen: str | None, request: gr.Request) -> tuple[Any, ...]:

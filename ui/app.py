@@ -43,6 +43,11 @@ CSS = """
 }
 /* A name with no break in it (catalogue text can be thousands of characters) wraps inside its cell. */
 #learner-output td { overflow-wrap: anywhere; }
+#advisor-view .advisor-flag {
+  color: #7f1d1d; background: #fef2f2; border-left: 4px solid #b91c1c; padding: 0.2rem 0.4rem;
+}
+#advisor-view .advisor-invalid { color: #7f1d1d; font-weight: bold; }
+#advisor-view .advisor-changes { background: #fffbeb; border-left: 4px solid #d97706; padding: 0.3rem 0.6rem; }
 /* Steps table: keep step number, stage, hours, cost and weeks on one line. */
 #learner-output tr > :is(:nth-child(1), :nth-child(2), :nth-child(5), :nth-child(6), :nth-child(9)) {
   white-space: nowrap;
@@ -110,8 +115,14 @@ def launch_options() -> dict[str, Any]:
 
 def launch(service: CredpathService, host: str, port: int, auth: AuthFile | None = None) -> None:
     """Serve the app on ``host:port`` until interrupted (what ``credpath serve`` runs); sign-in when ``auth``."""
-    options = launch_options()
-    if auth is not None:
-        options["auth"] = lambda username, password: auth.authenticate(username, password) is not None
-        options["auth_message"] = "Sign in to credpath with the user name and password your administrator gave you."
-    build_app(service, auth=auth).launch(server_name=host, server_port=port, **options)
+    build_app(service, auth=auth).launch(server_name=host, server_port=port, **launch_options(), **auth_options(auth))
+
+
+def auth_options(auth: AuthFile | None) -> dict[str, Any]:
+    """The ``Blocks.launch`` keywords for sign-in against an auth file (none without one)."""
+    if auth is None:
+        return {}
+    return {
+        "auth": lambda username, password: auth.authenticate(username, password) is not None,
+        "auth_message": "Sign in with the user name and password your credpath administrator gave you.",
+    }
