@@ -10,8 +10,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from filelock import FileLock
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, selectinload
@@ -23,6 +24,7 @@ from recommender.profile import LearnerProfile
 from recommender.users import Actor, Role
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATION_LOCK = 0x63726564  # "cred": the PostgreSQL advisory lock held while migrating
 
 
 class DraftNotFoundError(RequestError):
@@ -111,8 +113,20 @@ class DraftStore:
         """Bring the schema to the newest revision (Alembic, on the store's own connection)."""
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
+        database = self.engine.url.database
+        if self.engine.dialect.name == "sqlite" and database and database != ":memory:":
+            # SQLite runs DDL outside transactions: processes opening one file at once migrate one after another.
+            with FileLock(f"{database}.migrate.lock", timeout=60):
+                self._upgrade(cfg)
+        else:
+            self._upgrade(cfg)
+
+    def _upgrade(self, cfg: Config) -> None:
         try:
             with self.engine.begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    # Several app instances may start at once on one database: one migrates, the others wait.
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
                 cfg.attributes["connection"] = connection
                 command.upgrade(cfg, "head")
         except OperationalError as exc:

@@ -55,6 +55,12 @@ def workspace(service: CredpathService, store: DraftStore) -> Workspace:
 
 
 def test_migrations_run_on_open_and_again_harmlessly(store: DraftStore) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    url = store.engine.url.render_as_string(hide_password=False)
+    with ThreadPoolExecutor(3) as pool:
+        for opened in pool.map(lambda _: DraftStore(url), range(3)):
+            opened.close()
     store.migrate()
     tables = set(inspect(store.engine).get_table_names())
     assert {"drafts", "draft_events", "alembic_version"} <= tables
