@@ -24,8 +24,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from graph.errors import CatalogueError, CredpathError, RequestError
-from graph.model import Catalogue
-from graph.skillgraph import CREDENTIAL, OCCUPATION, SKILL, SkillGraph
+from graph.model import Catalogue, Kind
+from graph.skillgraph import SkillGraph
 from recommender.plan import Pathway
 from recommender.profile import Constraints, LearnerProfile, Objective, Targets
 
@@ -116,7 +116,7 @@ def _list(cell: str) -> list[str]:
     return [part.strip() for part in cell.split(";") if part.strip()]
 
 
-def _find(g: SkillGraph, kinds: Sequence[str], text: str, column: str) -> tuple[str, str]:
+def _find(g: SkillGraph, kinds: Sequence[Kind], text: str, column: str) -> tuple[Kind, str]:
     for kind in kinds:
         found = g.find(kind, text)
         if found is not None:
@@ -148,19 +148,21 @@ def profile_of(g: SkillGraph, row: Row) -> LearnerProfile:
     c = row.cells
     if not row.learner:
         raise RequestError("the learner column is empty", where="learner", fix="give each row a name or an id")
-    skills = [_find(g, (SKILL,), s, "target_skills")[1] for s in _list(c.get("target_skills", ""))]
-    credentials = [_find(g, (CREDENTIAL,), s, "target_credentials")[1] for s in _list(c.get("target_credentials", ""))]
-    occupation = _find(g, (OCCUPATION,), c["occupation"], "occupation")[1] if c.get("occupation") else None
+    skills = [_find(g, (Kind.skill,), s, "target_skills")[1] for s in _list(c.get("target_skills", ""))]
+    credentials = [
+        _find(g, (Kind.credential,), s, "target_credentials")[1] for s in _list(c.get("target_credentials", ""))
+    ]
+    occupation = _find(g, (Kind.occupation,), c["occupation"], "occupation")[1] if c.get("occupation") else None
     if c.get("goal"):
-        kind, ident = _find(g, (OCCUPATION, SKILL, CREDENTIAL), c["goal"], "goal")
-        if kind == OCCUPATION and occupation is None:
+        kind, ident = _find(g, (Kind.occupation, Kind.skill, Kind.credential), c["goal"], "goal")
+        if kind == Kind.occupation and occupation is None:
             occupation = ident
-        elif kind == SKILL:
+        elif kind == Kind.skill:
             skills.append(ident)
-        elif kind == CREDENTIAL:
+        elif kind == Kind.credential:
             credentials.append(ident)
-    have = [_find(g, (CREDENTIAL, SKILL), s, "have")[1] for s in _list(c.get("have", ""))]
-    have += [_find(g, (CREDENTIAL,), s, "badges")[1] for s in _list(c.get("badges", ""))]
+    have = [_find(g, (Kind.credential, Kind.skill), s, "have")[1] for s in _list(c.get("have", ""))]
+    have += [_find(g, (Kind.credential,), s, "badges")[1] for s in _list(c.get("badges", ""))]
     objective = c.get("objective") or Objective.hours.value
     if objective not in {o.value for o in Objective}:
         raise RequestError(

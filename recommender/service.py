@@ -185,11 +185,12 @@ class CredpathService:
 
     def workspace(self, store: DraftStore | None = None) -> Workspace:
         """The advisor workspace (drafts) over this catalogue: ``store`` or the configured drafts database."""
+        from recommender.drafts.settings import DraftSettings
         from recommender.drafts.store import DraftStore, database_url
         from recommender.drafts.workspace import Workspace
 
         if store is None:
-            store = DraftStore(database_url(self.settings.database_url, self.settings.data_dir))
+            store = DraftStore(database_url(DraftSettings().database_url, self.settings.data_dir))
         return Workspace(self, store)
 
     def validate(self) -> list[Problem]:

@@ -23,6 +23,7 @@ import gradio as gr
 from pydantic import ValidationError
 
 from graph.errors import CredpathError
+from graph.model import Kind
 from recommender import batch
 from recommender.drafts.compare import to_markdown as compare_markdown
 from recommender.drafts.workspace import Opened, Workspace
@@ -68,7 +69,7 @@ def _guard(what: Callable[[], View]) -> View:
     try:
         return what()
     except CredpathError as exc:
-        return View(error_html(learner.in_page_terms(exc.message)))
+        return View(error_html(learner.in_page_terms(exc)))
     except ValidationError as exc:
         return View(error_html(learner.validation_message(exc)))
     except Exception as exc:
@@ -120,7 +121,7 @@ def draft_html(ws: Workspace, opened: Opened) -> str:
     )
     for s in p.steps:
         pin = " 📌" if s.credential_id in d.pins else ""
-        teaches = ", ".join(escape(g.label(("skill", x))) for x in s.teaches) or "—"
+        teaches = ", ".join(escape(g.label((Kind.skill, x))) for x in s.teaches) or "—"
         check = "".join(by_step.get(s.index, [])) or "✓"
         out.append(
             f'<tr data-step="{s.index}"><td>{s.index}</td><td>{escape(s.name)}{pin}</td><td>{escape(s.provider)}</td>'

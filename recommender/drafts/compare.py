@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from graph.model import Kind
 from graph.skillgraph import SkillGraph
 from recommender.plan import Pathway
 
@@ -55,9 +56,9 @@ def compare(g: SkillGraph, pathways: Mapping[str, Pathway]) -> list[Column]:
                 valid=p.verification.valid,
                 providers=tuple(sorted({s.provider for s in p.steps})),
                 delivery=tuple(sorted(set(delivery))),
-                skills=tuple(sorted(g.label(("skill", s)) for s in skills[name])),
+                skills=tuple(sorted(g.label((Kind.skill, s)) for s in skills[name])),
                 only_credentials=tuple(s.name for s in p.steps if s.credential_id not in others_c),
-                only_skills=tuple(sorted(g.label(("skill", s)) for s in skills[name] - others_s)),
+                only_skills=tuple(sorted(g.label((Kind.skill, s)) for s in skills[name] - others_s)),
             )
         )
     return out

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 
 from graph.conditions import Leaf, witness
 from graph.errors import RequestError
-from graph.skillgraph import CREDENTIAL, SKILL, SkillGraph
+from graph.holdings import Holdings
+from graph.model import Kind
+from graph.skillgraph import SkillGraph
 from recommender.build import PENDING
 from recommender.plan import MetBy, Pathway, Quality, Step, Uncovered, UncoveredReason
-from recommender.problem import allowed_credentials, prepare
+from recommender.problem import allowed_credentials, prepare, resolve_profile
 from recommender.profile import LearnerProfile
 from recommender.verify import verify
 
@@ -33,7 +35,7 @@ def assemble(
     """
     p = prepare(g, profile)
     old = {s.credential_id: s for s in previous.steps} if previous is not None else {}
-    have_c, have_s = set(p.held_credentials), set(p.held_skills)
+    have = p.holdings.copy()
     first_provider: dict[str, int] = {}
     stage_of: dict[int, int] = {}
     steps: list[Step] = []
@@ -49,12 +51,9 @@ def assemble(
             steps.append(old[cid].model_copy(update={"index": n, "stage": last_stage, "requirements_met_by": ()}))
             continue
 
-        def holds(leaf: Leaf) -> bool:
-            return leaf[1] in (have_s if leaf[0] == SKILL else have_c)
-
-        used = witness(g.effective_requirement(cid), holds) or []
-        met = tuple(_met_by(p.held_credentials, p.held_skills, p.granted_via, leaf, first_provider) for leaf in used)
-        used_skills.update(i for k, i in used if k == SKILL)
+        used = witness(g.effective_requirement(cid), have.__contains__) or []
+        met = tuple(_met_by(p.holdings, leaf, first_provider) for leaf in used)
+        used_skills.update(i for k, i in used if k == Kind.skill)
         stage = max([last_stage] + [stage_of[m.step] + 1 for m in met if m.step is not None])
         last_stage = stage
         hours = float(cred.hours or 0.0)
@@ -82,16 +81,13 @@ def assemble(
             )
         )
         stage_of[n] = stage
-        have_c.add(cid)
+        have.gain(g, cid)
         for sid in cred.taught_skill_ids:
             first_provider.setdefault(sid, n)
-            have_s.add(sid)
         first_provider.setdefault(f"credential:{cid}", n)
-    needed = {t.id for t in p.targets if t.kind == SKILL} | used_skills
+    needed = {t.id for t in p.targets if t.kind == Kind.skill} | used_skills
     steps = [s.model_copy(update={"teaches": tuple(x for x in s.teaches if x in needed)}) for s in steps]
-    covered = tuple(
-        t.id for t in p.targets if (t.id in have_s if t.kind == SKILL else t.id in have_c or t.id in p.held_credentials)
-    )
+    covered = tuple(t.id for t in p.targets if (t.kind, t.id) in have)
     uncovered = [u for u in p.uncovered if u.target not in covered]
     reported = {u.target for u in uncovered}
     uncovered += [
@@ -141,20 +137,14 @@ def assemble(
     return draft.model_copy(update={"verification": verify(g, draft)})
 
 
-def _met_by(
-    held_c: frozenset[str],
-    held_s: frozenset[str],
-    via: dict[str, str],
-    leaf: Leaf,
-    first_provider: dict[str, int],
-) -> MetBy:
+def _met_by(held: Holdings, leaf: Leaf, first_provider: dict[str, int]) -> MetBy:
     kind, ident = leaf
-    if kind == CREDENTIAL:
-        if ident in held_c:
+    if kind == Kind.credential:
+        if leaf in held:
             return MetBy(requirement=ident, kind=kind, source="held")
         return MetBy(requirement=ident, kind=kind, source="step", step=first_provider[f"credential:{ident}"])
-    if ident in held_s:
-        return MetBy(requirement=ident, kind=kind, source="held", via=via.get(ident))
+    if leaf in held:
+        return MetBy(requirement=ident, kind=kind, source="held", via=held.granted_via.get(ident))
     return MetBy(requirement=ident, kind=kind, source="step", step=first_provider[ident])
 
 
@@ -171,7 +161,7 @@ def alternatives(g: SkillGraph, pathway: Pathway, credential_id: str) -> list[st
     if not needed:
         return []
     allowed = allowed_credentials(g, pathway.request.constraints)
-    held_c, _, _ = g.held_skills(pathway.request.have)
+    held_c = Holdings.from_ids(g, resolve_profile(g, pathway.request).have).credentials
     on_plan = set(pathway.credential_ids)
     pool = set.intersection(*(set(g.teachers(s)) for s in needed))
     found = [c for c in pool if c not in on_plan and c not in held_c and c in allowed]
@@ -182,18 +172,15 @@ def insertion_point(g: SkillGraph, pathway: Pathway, credential_id: str) -> int:
     """The earliest 0-based position at which ``credential_id``'s requirements are met (else the end)."""
     if credential_id not in g.credentials:
         raise RequestError(f"unknown credential {credential_id!r}", where="credential", fix="pick one from the list")
-    held_c, held_s, _ = g.held_skills(pathway.request.have)
-    have_c, have_s = set(held_c), set(held_s)
+    have = Holdings.from_ids(g, resolve_profile(g, pathway.request).have)
     requirement = g.effective_requirement(credential_id)
 
     def holds(leaf: Leaf) -> bool:
-        return leaf[1] in (have_s if leaf[0] == SKILL else have_c)
+        return leaf in have
 
     for n, step in enumerate(pathway.steps):
         if witness(requirement, holds) is not None:
             return n
-        have_c.add(step.credential_id)
-        cred = g.credentials.get(step.credential_id)
-        if cred is not None:
-            have_s.update(cred.taught_skill_ids)
+        if step.credential_id in g.credentials:
+            have.gain(g, step.credential_id)
     return len(pathway.steps)

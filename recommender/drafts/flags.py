@@ -1,16 +1,15 @@
-"""The verifier's problems placed on the step they concern, each with the fix an advisor can apply."""
+"""The verifier's findings placed on the step they concern, each with the fix an advisor can apply."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from graph.conditions import Leaf, leaves, witness
-from graph.skillgraph import CREDENTIAL, SKILL, SkillGraph
-from recommender.plan import Pathway, UncoveredReason
-from recommender.problem import allowed_credentials
-
-_STEP = re.compile(r"^step (\d+) \(")
+from graph.holdings import Holdings
+from graph.model import Kind
+from graph.skillgraph import SkillGraph
+from recommender.plan import Finding, Pathway, UncoveredReason
+from recommender.problem import allowed_credentials, resolve_profile
 
 
 @dataclass(frozen=True)
@@ -23,17 +22,13 @@ class Flag:
 
 
 def flags(g: SkillGraph, pathway: Pathway) -> list[Flag]:
-    """Every verifier problem and every uncovered target of ``pathway``, with fixes drawn from the catalogue."""
-    out = []
-    for problem in pathway.verification.problems:
-        m = _STEP.match(problem)
-        step = int(m.group(1)) if m else None
-        out.append(Flag(step, problem, _fix(g, pathway, step, problem)))
+    """Every verifier finding and every target an edit left out, with fixes drawn from the catalogue."""
+    out = [Flag(f.step, f.message, _fix(g, pathway, f)) for f in pathway.verification.findings]
     for u in pathway.uncovered:
         if u.reason == UncoveredReason.left_out:
-            teachers = _cheapest(g, pathway, [(u.kind, u.target)])
+            teachers = _cheapest(g, pathway, [(Kind(u.kind), u.target)])
             fix = f"add {teachers} or use “Re-plan the rest”" if teachers else "use “Re-plan the rest”"
-            out.append(Flag(None, f"target {g.label((u.kind, u.target))} is not reached by any step", fix))
+            out.append(Flag(None, f"target {g.label((Kind(u.kind), u.target))} is not reached by any step", fix))
     return out
 
 
@@ -42,21 +37,14 @@ def missing(g: SkillGraph, pathway: Pathway, step: int) -> list[Leaf]:
     s = pathway.steps[step - 1]
     if s.credential_id not in g.credentials:
         return []
-    held_c, held_s, _ = g.held_skills(pathway.request.have)
-    have_c, have_s = set(held_c), set(held_s)
+    have = Holdings.from_ids(g, resolve_profile(g, pathway.request).have)
     for earlier in pathway.steps[: step - 1]:
-        have_c.add(earlier.credential_id)
-        cred = g.credentials.get(earlier.credential_id)
-        if cred is not None:
-            have_s.update(cred.taught_skill_ids)
+        if earlier.credential_id in g.credentials:
+            have.gain(g, earlier.credential_id)
     requirement = g.effective_requirement(s.credential_id)
-
-    def holds(leaf: Leaf) -> bool:
-        return leaf[1] in (have_s if leaf[0] == SKILL else have_c)
-
-    if witness(requirement, holds) is not None:
+    if witness(requirement, have.__contains__) is not None:
         return []
-    return [leaf for leaf in leaves(requirement) if not holds(leaf)]
+    return [leaf for leaf in leaves(requirement) if leaf not in have]
 
 
 def _cheapest(g: SkillGraph, pathway: Pathway, needed: list[Leaf]) -> str:
@@ -64,32 +52,32 @@ def _cheapest(g: SkillGraph, pathway: Pathway, needed: list[Leaf]) -> str:
     allowed = allowed_credentials(g, pathway.request.constraints)
     names = []
     for kind, ident in needed:
-        if kind == CREDENTIAL:
-            names.append(g.label((CREDENTIAL, ident)))
+        if kind == Kind.credential:
+            names.append(g.label((Kind.credential, ident)))
             continue
         options = [c for c in g.teachers(ident) if c in allowed and c not in pathway.credential_ids]
         if options:
             best = min(options, key=lambda c: (g.credentials[c].cost, g.credentials[c].hours or 0.0, c))
-            names.append(f"{g.credentials[best].name} ({g.label((SKILL, ident))})")
+            names.append(f"{g.credentials[best].name} ({g.label((Kind.skill, ident))})")
     return ", ".join(dict.fromkeys(names))
 
 
-def _fix(g: SkillGraph, pathway: Pathway, step: int | None, problem: str) -> str:
-    if step is not None and "requirements are met" in problem:
+def _fix(g: SkillGraph, pathway: Pathway, finding: Finding) -> str:
+    """The verifier's fix, made concrete for an advisor where the catalogue can say more."""
+    step = finding.step
+    if step is not None and finding.check == "prerequisites_first":
         gap = missing(g, pathway, step)
-        later = [s.index for s in pathway.steps[step:] if any(leaf[1] in (s.credential_id, *s.teaches) for leaf in gap)]
-        teachers = _cheapest(g, pathway, gap)
+        later = [s.index for s in pathway.steps[step:] if any(i in (s.credential_id, *s.teaches) for _, i in gap)]
         if later:
             return f"move this step after step {later[0]}, or use “Re-plan the rest”"
+        teachers = _cheapest(g, pathway, gap)
         return (f"add {teachers} before this step, " if teachers else "") + "or use “Re-plan the rest”"
-    if step is not None and "no such credential" in problem:
+    if step is not None and finding.check == "credentials_exist":
         return "the catalogue withdrew it: remove it or swap it for an alternative"
-    if step is not None and "constraints" in problem:
+    if step is not None and finding.check == "allowed_by_constraints":
         return "swap it for an alternative, or relax the learner's constraints"
-    if step is not None and "already holds" in problem:
-        return "remove this step"
-    if step is not None and ("stage" in problem or "index" in problem):
+    if finding.check in ("stages_consistent", "requirements_met_by_claims"):
         return "use “Re-plan the rest” to re-order"
-    if "max_hours" in problem or "max_cost" in problem:
-        return "remove or swap a step for a cheaper or shorter alternative, or raise the limit"
-    return "use “Re-plan the rest”"
+    if finding.check == "within_budget":
+        return "remove a step or swap one for a cheaper or shorter alternative, or raise the limit"
+    return finding.fix

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from graph.errors import RequestError
+from graph.model import Kind
 from recommender.drafts.changes import step_changes
 from recommender.drafts.compare import Column, compare
 from recommender.drafts.edit import alternatives, assemble, insertion_point
@@ -93,7 +94,7 @@ class Workspace:
         on_plan = credential_id in order
         if action in ("remove", "swap", "pin", "unpin", "up", "down", "held") and not on_plan:
             raise RequestError(f"{credential_id!r} is not a step of this draft", where="credential", fix="pick a step")
-        label = g.label(("credential", credential_id))
+        label = g.label((Kind.credential, credential_id))
         detail = label
         if action == "remove":
             order.remove(credential_id)
@@ -105,7 +106,7 @@ class Workspace:
             order[order.index(credential_id)] = other
             pins = [p for p in pins if p != credential_id] + [other]
             profile = _with(profile, exclude=(*c.exclude_credentials, credential_id))
-            detail = f"{label} -> {g.label(('credential', other))}"
+            detail = f"{label} -> {g.label((Kind.credential, other))}"
         elif action == "add":
             if on_plan:
                 raise RequestError(f"{label} is already a step", where="credential", fix="pick another credential")
@@ -152,7 +153,7 @@ class Workspace:
         notes = list(planned.explanation)
         if pinned:
             notes.insert(
-                0, "Re-planned around pinned credential(s): " + ", ".join(g.label(("credential", p)) for p in pinned)
+                0, "Re-planned around pinned credential(s): " + ", ".join(g.label((Kind.credential, p)) for p in pinned)
             )
         pathway = assemble(
             g, draft.profile, planned.credential_ids, quality=planned.quality, planner=planned.planner, notes=notes

@@ -15,12 +15,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph.conditions import leaf_key, witness
+from graph.conditions import Leaf, leaf_key, witness
 from graph.errors import RequestError
-from graph.model import AllOf, AnyOf, AtLeast, Condition, Credential, CredentialKind, condition_children
-from graph.skillgraph import CREDENTIAL, SKILL, SkillGraph
-from ingest.jsonld import as_list, get, lang_text, node_id, node_types, ref_ids
+from graph.holdings import Holdings
+from graph.model import Condition, Credential, CredentialKind, Gate, Kind, requirement_parts
+from graph.skillgraph import SkillGraph
 from recommender.plan import Pathway
+from recommender.problem import resolve_profile
 
 CONTEXT = "https://credreg.net/ctdl/schema/context/json"
 REGISTRY = "https://credentialengineregistry.org/resources/"
@@ -75,39 +76,37 @@ class _Conditions:
 
     def __init__(self, g: SkillGraph, pathway: Pathway, component_ids: Sequence[str]) -> None:
         self.g = g
-        held_c, held_s, _ = g.held_skills(pathway.request.have)
-        self.held = {CREDENTIAL: held_c, SKILL: held_s}
+        self.held = Holdings.from_ids(g, resolve_profile(g, pathway.request).have)
         self.steps = pathway.steps
         self.ids = component_ids
 
-    def provider(self, leaf: tuple[str, str], before: int) -> str | None:
+    def provider(self, leaf: Leaf, before: int) -> str | None:
         """HELD, the component of the earliest earlier step that provides the leaf, or None."""
         kind, ident = leaf
-        if ident in self.held[kind]:
+        if leaf in self.held:
             return self.HELD
         for n, step in enumerate(self.steps[:before]):
             cred = self.g.credentials.get(step.credential_id)
-            if (kind == CREDENTIAL and step.credential_id == ident) or (
-                kind == SKILL and cred is not None and ident in cred.taught_skill_ids
+            if (kind == Kind.credential and step.credential_id == ident) or (
+                kind == Kind.skill and cred is not None and ident in cred.taught_skill_ids
             ):
                 return self.ids[n]
         return None
 
     def node(self, condition: Condition, before: int, name: str) -> dict[str, Any] | str | None:
         """A ComponentCondition, HELD when no plan component is needed, or None when it cannot be met."""
-        children = condition_children(condition)
-        if not children:
+        parts = requirement_parts(condition)
+        if parts is None:
             return self.provider(leaf_key(condition), before)  # type: ignore[arg-type]
-        results = [self.node(child, before, name) for child in children]
+        results = [self.node(child, before, name) for child in parts.children]
         held = sum(r == self.HELD for r in results)
         usable = [r for r in results if r is not None and r != self.HELD]
-        if isinstance(condition, AllOf):
+        if parts.gate == Gate.all_of:
             if len(usable) + held < len(results):
                 return None
             need = len(usable)
         else:
-            wanted = 1 if isinstance(condition, AnyOf) else condition.at_least if isinstance(condition, AtLeast) else 1
-            need = wanted - held
+            need = parts.needed - held
             if need > len(usable):
                 return None
         if need <= 0:
@@ -138,7 +137,7 @@ class _Conditions:
     def witnessed(self, condition: Condition, before: int, name: str) -> dict[str, Any] | str | None:
         """At-least-N over composite choices: the components the plan actually uses, all required."""
 
-        def holds(leaf: tuple[str, str]) -> bool:
+        def holds(leaf: Leaf) -> bool:
             return self.provider(leaf, before) is not None
 
         used = witness(condition, holds)
@@ -257,8 +256,8 @@ def _component(
 def _goal(g: SkillGraph, pathway: Pathway) -> str:
     t = pathway.request.targets
     if t.occupation:
-        return g.label(("occupation", t.occupation))
-    names = [g.label((SKILL, s)) for s in t.skills] + [g.label((CREDENTIAL, c)) for c in t.credentials]
+        return g.label((Kind.occupation, t.occupation))
+    names = [g.label((Kind.skill, s)) for s in t.skills] + [g.label((Kind.credential, c)) for c in t.credentials]
     return ", ".join(names) or "the learner's targets"
 
 
@@ -329,3 +328,44 @@ def read(document: Mapping[str, Any]) -> ReadPathway:
         destination=lang_text(get(nodes[destinations[0]], "name")) if destinations and destinations[0] in nodes else "",
         conditions={credential(p): tuple(as_list(get(nodes[p], "hasCondition"))) for p in steps},
     )
+
+
+def get(node: Mapping[str, Any], name: str) -> Any:
+    """A CTDL property, written ``ceterms:name`` or plain ``name`` (None when absent)."""
+    value = node.get(f"ceterms:{name}")
+    return value if value is not None else node.get(name)
+
+
+def as_list(value: Any) -> list[Any]:
+    """A JSON-LD value as a list: None is empty, a single value a list of one."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def node_id(node: Mapping[str, Any]) -> str | None:
+    raw = node.get("@id")
+    return raw if isinstance(raw, str) and raw else None
+
+
+def node_types(node: Mapping[str, Any]) -> list[str]:
+    """Local names of a node's ``@type`` values (``ceterms:Pathway`` gives ``Pathway``)."""
+    return [t.rsplit(":", 1)[-1] for t in as_list(node.get("@type")) if isinstance(t, str)]
+
+
+def ref_ids(value: Any) -> list[str]:
+    """Ids referenced by a value: strings and ``{"@id": ...}`` objects, in order."""
+    return [
+        r
+        for item in as_list(value)
+        if (r := item if isinstance(item, str) else node_id(item) if isinstance(item, dict) else None)
+    ]
+
+
+def lang_text(value: Any) -> str:
+    """A plain string, or the first string of a language map."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return next((v for v in value.values() if isinstance(v, str)), "")
+    return ""

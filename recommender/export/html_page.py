@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from graph.skillgraph import CREDENTIAL, SKILL, SkillGraph
+from graph.model import Kind
+from graph.skillgraph import SkillGraph
 from recommender.plan import Pathway
 
 STYLE = """
@@ -26,8 +27,8 @@ def write(pathway: Pathway, g: SkillGraph) -> str:
     """A printable page: summary, the ordered steps with what each needs, coverage, and the verifier's verdict."""
     e = escape
     t = pathway.request.targets
-    goal = [g.label(("occupation", t.occupation))] if t.occupation else []
-    goal += [g.label((SKILL, s)) for s in t.skills] + [g.label((CREDENTIAL, c)) for c in t.credentials]
+    goal = [g.label((Kind.occupation, t.occupation))] if t.occupation else []
+    goal += [g.label((Kind.skill, s)) for s in t.skills] + [g.label((Kind.credential, c)) for c in t.credentials]
     title = "Pathway to " + (", ".join(goal) or "your targets")
     out = [
         "<!DOCTYPE html>",
@@ -47,7 +48,7 @@ def write(pathway: Pathway, g: SkillGraph) -> str:
         )
         for s in pathway.steps:
             name = f'<a href="{e(s.url)}">{e(s.name)}</a>' if s.url else e(s.name)
-            teaches = ", ".join(e(g.label((SKILL, x))) for x in s.teaches) or "—"
+            teaches = ", ".join(e(g.label((Kind.skill, x))) for x in s.teaches) or "—"
             met = "; ".join(
                 f"{e(g.label((m.kind, m.requirement)))} ({'held' if m.source == 'held' else f'step {m.step}'})"
                 for m in s.requirements_met_by
@@ -61,7 +62,7 @@ def write(pathway: Pathway, g: SkillGraph) -> str:
     else:
         out.append("<p>No credentials to take.</p>")
     if pathway.covered:
-        labels = (g.label((SKILL if c in g.skills else CREDENTIAL, c)) for c in pathway.covered)
+        labels = (g.label((Kind.skill if c in g.skills else Kind.credential, c)) for c in pathway.covered)
         out.append("<p><strong>Covered:</strong> " + ", ".join(e(x) for x in labels) + "</p>")
     if pathway.uncovered:
         out.append("<h2>Not covered</h2><ul>")
