@@ -52,8 +52,10 @@ log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from ingest.store import CatalogueIndex, SearchHit
+    from recommender.batch import Outcome
 
 if TYPE_CHECKING:
+    from recommender.batch import Outcome
     from recommender.drafts.store import DraftStore
     from recommender.drafts.workspace import Workspace
 
@@ -577,6 +579,27 @@ class CredpathService:
 
         profile, understood = understand(self.graph, text, llm.session(), search=search)
         return profile, understood, llm
+
+
+    def batch(
+        self,
+        learners: Path,
+        out: Path,
+        *,
+        workers: int | None = None,
+        time_limit: float | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[Outcome]:
+        """Plan every learner of a CSV (in processes across the cores) into a ZIP of plans and summary.csv.
+
+        A file that cannot be read raises CatalogueError; a bad row is reported in its outcome, never raised.
+        """
+        from recommender import batch
+
+        rows = batch.read_rows(learners)
+        outcomes = batch.plan_rows(self, rows, workers=workers, time_limit=time_limit, progress=progress)
+        batch.write_zip(outcomes, out)
+        return outcomes
 
     def export(self, pathway: Pathway, fmt: str) -> str:
         """The pathway in an export format: json, markdown, ctdl (CTDL Pathway JSON-LD) or html (printable)."""

@@ -11,6 +11,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -29,7 +30,7 @@ from recommender.drafts.compare import to_markdown as compare_markdown
 from recommender.drafts.workspace import Opened, Workspace
 from recommender.export import FORMATS
 from recommender.profile import Constraints, LearnerProfile, Objective, Targets
-from recommender.users import LOCAL, AccessDeniedError, Actor, AuthFile, Role
+from recommender.users import LOCAL, AccessDeniedError, Actor, AuthFile
 from ui import learner
 
 log = logging.getLogger(__name__)
@@ -231,7 +232,7 @@ def step_alternatives(ws: Workspace, actor: Actor, draft_id: str | None, step: s
 
 
 def compare_drafts(ws: Workspace, actor: Actor, draft_ids: Sequence[str] | None) -> str:
-    """Two or three drafts side by side, as Markdown (or an error alert)."""
+    """Two or three drafts or alternatives (see ``Workspace.comparables``) side by side, as Markdown."""
     try:
         return compare_markdown(ws.compare(actor, list(draft_ids or ())))
     except CredpathError as exc:
@@ -264,25 +265,11 @@ def batch_upload(
     """Plan a class from a CSV: every planned row saved as a draft of ``actor``; (ZIP path, summary as Markdown)."""
     if not csv_path:
         return None, error_html("no file uploaded\nFix: upload a learners CSV (see the example)")
+    zip_path = DOWNLOADS / f"drafts-{uuid.uuid4().hex[:12]}.zip"
     try:
-        actor.require(Role.advisor, Role.admin)
-        rows = batch.read_rows(Path(csv_path))
-        outcomes = batch.plan_rows(ws.service, rows, progress=progress)
+        outcomes = ws.batch(actor, Path(csv_path), zip_path, progress=progress)
     except CredpathError as exc:
         return None, error_html(exc.message)
-    for o in outcomes:
-        if o.pathway is not None:
-            ws.store.create(
-                actor,
-                learner=o.row.learner,
-                profile=o.pathway.request,
-                pathway=o.pathway,
-                fingerprint=ws.service.fingerprint,
-                detail="batch upload",
-            )
-    zip_path = DOWNLOADS / f"drafts-{hashlib.sha256(Path(csv_path).read_bytes()).hexdigest()[:12]}.zip"
-    DOWNLOADS.mkdir(parents=True, exist_ok=True)
-    batch.write_zip(outcomes, zip_path)
     planned = sum(o.pathway is not None for o in outcomes)
     lines = [f"**{planned} of {len(outcomes)} learner(s) planned** and saved as drafts.", ""]
     lines += ["| Learner | Status | Message |", "|---|---|---|"]
@@ -376,7 +363,11 @@ def render(ws: Workspace, auth: AuthFile | None) -> None:
         notes_button = gr.Button("Save notes", size="sm", scale=1)
     with gr.Accordion("Compare", open=False):
         compare_pick = gr.Dropdown(
-            [], multiselect=True, max_choices=3, label="Two or three drafts", elem_id="advisor-compare-pick"
+            [],
+            multiselect=True,
+            max_choices=3,
+            label="Two or three drafts or planned alternatives",
+            elem_id="advisor-compare-pick",
         )
         compare_button = gr.Button("Compare", elem_id="advisor-compare")
         compared = gr.Markdown(elem_id="advisor-compared")
@@ -398,8 +389,7 @@ def render(ws: Workspace, auth: AuthFile | None) -> None:
         batch_summary = gr.Markdown()
 
     def choices(actor: Actor) -> tuple[Any, Any]:
-        found = draft_choices(ws, actor)
-        return gr.Dropdown(choices=found), gr.Dropdown(choices=found)
+        return gr.Dropdown(choices=draft_choices(ws, actor)), gr.Dropdown(choices=ws.comparables(actor))
 
     def show(v: View, actor: Actor) -> tuple[Any, ...]:
         if v.draft_id is None:  # an error: show it, keep the open draft as it was

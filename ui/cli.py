@@ -664,17 +664,13 @@ def batch(
     Exit codes: 0 every row planned, 1 some rows failed (see summary.csv), 2 the file cannot be read.
     """
     with edge():
-        from recommender import batch as batching
-
-        rows = batching.read_rows(Path(learners))
         service = open_service(catalogue, store, Settings())
 
         def progress(done: int, total: int) -> None:
             if not quiet:
                 click.echo(f"\rplanned {done}/{total}", err=True, nl=done == total)
 
-        outcomes = batching.plan_rows(service, rows, workers=workers, time_limit=time_limit, progress=progress)
-        batching.write_zip(outcomes, Path(out))
+        outcomes = service.batch(Path(learners), Path(out), workers=workers, time_limit=time_limit, progress=progress)
         failed = [o for o in outcomes if o.pathway is None]
         for o in failed:
             click.echo(f"failed: {o.row.learner or '(no name)'}: {o.message}", err=True)

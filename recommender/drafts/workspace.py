@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from graph.errors import RequestError
 from graph.model import Kind
+from recommender.batch import Outcome
 from recommender.drafts.changes import step_changes
 from recommender.drafts.compare import Column, compare
 from recommender.drafts.edit import alternatives, assemble, insertion_point
@@ -17,8 +19,10 @@ from recommender.export import FORMATS
 from recommender.plan import Pathway
 from recommender.profile import LearnerProfile
 from recommender.service import CredpathService
-from recommender.users import Actor
+from recommender.users import Actor, Role
 
+ALTERNATIVES = 2
+ALT = "#alt"
 ACTIONS = ("remove", "swap", "add", "pin", "unpin", "up", "down", "held")
 
 
@@ -40,8 +44,8 @@ class Workspace:
         self.store = store
 
     def new(self, actor: Actor, learner: str, profile: LearnerProfile, *, notes: str = "") -> Opened:
-        """Plan for a learner and keep it as a draft."""
-        pathway = self.service.plan(profile)
+        """Plan for a learner (with near-best alternatives to compare against) and keep it as a draft."""
+        pathway = self.service.plan(profile, alternatives=ALTERNATIVES)
         draft = self.store.create(
             actor,
             learner=learner,
@@ -171,11 +175,55 @@ class Workspace:
     def set_notes(self, actor: Actor, draft_id: str, notes: str) -> Opened:
         return self._opened(self.store.update(actor, draft_id, what="notes", notes=notes))
 
-    def compare(self, actor: Actor, draft_ids: Sequence[str]) -> list[Column]:
-        """Two or three drafts side by side (each re-verified on today's catalogue)."""
-        opened = [self.open(actor, d) for d in draft_ids]
-        names = [f"{o.draft.learner} ({o.draft.id[:8]})" for o in opened]
-        return compare(self.service.graph, dict(zip(names, (o.pathway for o in opened), strict=True)))
+    def comparables(self, actor: Actor) -> list[tuple[str, str]]:
+        """(label, key) of everything this user may compare: each draft, and each draft's planned alternatives."""
+        out = []
+        for summary in self.store.list(actor):
+            draft = self.store.get(actor, summary.id)
+            out.append((f"{draft.learner} [{draft.id[:8]}]", draft.id))
+            out += [
+                (f"{draft.learner} [{draft.id[:8]}], alternative {n}", f"{draft.id}{ALT}{n}")
+                for n in range(1, len(draft.pathway.alternatives) + 1)
+            ]
+        return out
+
+    def compare(self, actor: Actor, keys: Sequence[str]) -> list[Column]:
+        """Two or three drafts or alternatives (``<draft id>#alt<n>``) side by side, on today's catalogue."""
+        g = self.service.graph
+        chosen: dict[str, Pathway] = {}
+        for key in keys:
+            draft_id, _, n = key.partition(ALT)
+            opened = self.open(actor, draft_id)
+            name = f"{opened.draft.learner} ({opened.draft.id[:8]})"
+            if not n:
+                chosen[name] = opened.pathway
+                continue
+            alternatives = opened.draft.pathway.alternatives
+            if not n.isdigit() or not 1 <= int(n) <= len(alternatives):
+                raise RequestError(
+                    f"draft {draft_id[:8]} has no alternative {n}", where="compare", fix="pick one from the list"
+                )
+            order = [s.credential_id for s in alternatives[int(n) - 1].steps]
+            chosen[f"{name} alternative {n}"] = assemble(g, opened.draft.profile, order, planner="alternative")
+        return compare(g, chosen)
+
+    def batch(
+        self, actor: Actor, learners: Path, out: Path, *, progress: Callable[[int, int], None] | None = None
+    ) -> list[Outcome]:
+        """Plan a class from a CSV into a ZIP (as ``credpath batch``), keeping every planned row as a draft."""
+        actor.require(Role.advisor, Role.admin)
+        outcomes = self.service.batch(learners, out, progress=progress)
+        for o in outcomes:
+            if o.pathway is not None:
+                self.store.create(
+                    actor,
+                    learner=o.row.learner,
+                    profile=o.pathway.request,
+                    pathway=o.pathway,
+                    fingerprint=self.service.fingerprint,
+                    detail=f"batch upload ({learners.name}, line {o.row.line})",
+                )
+        return outcomes
 
     def export(self, actor: Actor, draft_id: str, fmt: str) -> tuple[str, str]:
         """(file name, text) of the draft's current pathway in an export format."""

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
+from graph.errors import RequestError
 from graph.model import Catalogue
 from recommender.drafts.store import DraftNotFoundError, DraftStore, database_url
 from recommender.drafts.workspace import Workspace
@@ -167,3 +168,18 @@ def test_compare_and_export(workspace: Workspace) -> None:
     assert ctdl.read(json.loads(document)).steps == a.pathway.credential_ids
     with pytest.raises(DraftNotFoundError):
         workspace.export(BEN, a.id, "ctdl")
+
+
+def test_a_draft_compares_with_its_planned_alternatives(workspace: Workspace) -> None:
+    made = workspace.new(ANA, "Alex", ANALYST)
+    assert made.draft.pathway.alternatives
+    keys = dict((label, key) for label, key in workspace.comparables(ANA))
+    alternative = next(key for label, key in keys.items() if label.endswith("alternative 1"))
+    columns = workspace.compare(ANA, [made.draft.id, alternative])
+    first = made.draft.pathway.alternatives[0]
+    assert columns[1].name.endswith("alternative 1") and columns[1].steps == len(first.steps)
+    assert columns[1].valid and columns[1].hours == first.total_hours
+    assert {c for c in columns[1].only_credentials} == {s.name for s in first.steps if s.credential_id in first.added}
+    with pytest.raises(RequestError, match="no alternative 9"):
+        workspace.compare(ANA, [made.draft.id, f"{made.draft.id}#alt9"])
+    assert workspace.comparables(BEN) == []

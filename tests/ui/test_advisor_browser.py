@@ -154,10 +154,10 @@ def test_advisor_drafts_edits_compares_exports_and_keeps_drafts_private(
     wait_for_view(page, "Alex Morgan (cheapest)")
     page.get_by_text("Compare", exact=True).first.click()
     box = page.locator("#advisor-compare-pick input[role='combobox']")
-    for label in ("Alex Morgan ·", "Alex Morgan (cheapest) ·"):
+    for summary in store.list(Actor("ana", Role.advisor)):
         box.click()
-        box.fill(label.split(" ·")[0])
-        page.get_by_role("option").filter(has_text=label).first.click()
+        box.fill(summary.learner)
+        page.get_by_role("option", name=f"{summary.learner} [{summary.id[:8]}]", exact=True).click()
     page.keyboard.press("Escape")
     page.locator("#advisor-compare").click()
     compared = page.locator("#advisor-compared table")
