@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from graph.errors import RequestError
+from graph.errors import ConfigError, RequestError
 from graph.model import Catalogue
 from recommender.drafts.store import DraftNotFoundError, DraftStore, database_url
 from recommender.drafts.workspace import Workspace
@@ -183,3 +183,19 @@ def test_a_draft_compares_with_its_planned_alternatives(workspace: Workspace) ->
     with pytest.raises(RequestError, match="no alternative 9"):
         workspace.compare(ANA, [made.draft.id, f"{made.draft.id}#alt9"])
     assert workspace.comparables(BEN) == []
+
+
+def test_the_database_comes_from_the_environment(
+    service: CredpathService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CREDPATH_DATABASE_URL", f"sqlite:///{tmp_path / 'shared.sqlite'}")
+    service.workspace().new(ANA, "Alex", ANALYST)
+    assert (tmp_path / "shared.sqlite").exists()
+    monkeypatch.delenv("CREDPATH_DATABASE_URL")
+    assert service.workspace().drafts(ANA) == []
+    monkeypatch.setenv("CREDPATH_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    with pytest.raises(ConfigError, match="cannot open the drafts database"):
+        service.workspace()
+    monkeypatch.setenv("CREDPATH_DATABASE_URL", "not a url")
+    with pytest.raises(ConfigError, match="not a database URL"):
+        service.workspace()
