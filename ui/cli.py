@@ -18,10 +18,10 @@ from pydantic import ValidationError
 from graph.errors import ConfigError, CredpathError, InfeasiblePlanError, RequestError
 from graph.model import Catalogue, Delivery
 from ingest.settings import Settings
+from recommender.export import FORMATS as EXPORT_FORMATS
 from recommender.gaps import GapReport
 from recommender.gapsformat import TABLES, to_csv, to_markdown, to_text
 from recommender.plan import Pathway, load_plan
-from recommender.export import FORMATS as EXPORT_FORMATS
 from recommender.planners import AUTO, planner_names
 from recommender.profile import (
     MAX_HOURS_PER_WEEK,
