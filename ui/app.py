@@ -13,7 +13,7 @@ from starlette.middleware import Middleware
 
 from recommender.drafts.workspace import Workspace
 from recommender.service import CredpathService
-from recommender.users import AuthFile
+from recommender.users import AuthFile, Role
 from ui import advisor, api, checkplan, learner, provider, serving
 from ui.markup import data_markdown
 
@@ -84,7 +84,7 @@ def build_app(
             learner.render(service)
             checkplan.render(service)
         with gr.Tab("Provider", id="provider"):
-            provider.render(service)
+            provider.render(service, None if auth is None else provider_guard(auth))
         with gr.Tab("Advisor", id="advisor"):
             advisor.render(workspace or service.workspace(), auth)
         api.register(service)
@@ -98,6 +98,15 @@ def model_summary(service: CredpathService) -> str:
     if model is None:
         return "Planner: exact (no language model configured; set `CREDPATH_LLM` to add one)."
     return f"Language model: `{model.replace('`', '')}`; every plan it proposes is verified, and repaired if unsound."
+
+
+def provider_guard(auth: AuthFile) -> provider.Guard:
+    """With sign-in, the provider page's handlers serve providers and admins only."""
+
+    def check(request: gr.Request) -> None:
+        advisor.actor_for(auth, getattr(request, "username", None)).require(Role.provider, Role.admin)
+
+    return check
 
 
 def launch_options() -> dict[str, Any]:

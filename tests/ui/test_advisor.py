@@ -122,3 +122,21 @@ def test_batch_upload_saves_drafts_and_offers_the_zip(ws: Workspace, tmp_path: P
         assert {"Ana.json", "Ana.md", "summary.csv"} == set(z.namelist())
     assert [label.split(" · ")[0] for label, _ in advisor.draft_choices(ws, ANA)] == ["Ana"]
     assert advisor.batch_upload(ws, Actor("acme", Role.provider), str(csv_file))[0] is None
+
+
+def test_with_sign_in_the_provider_page_serves_providers_and_admins_only() -> None:
+    from types import SimpleNamespace
+
+    from ui.app import provider_guard
+    from ui.provider import denied
+
+    auth = AuthFile()
+    for name, role in (("ana", Role.advisor), ("acme", Role.provider), ("root", Role.admin)):
+        auth = auth.with_user(name, role, "correct horse battery")
+    guard = provider_guard(auth)
+    assert denied(guard, SimpleNamespace(username="acme")) is None  # type: ignore[arg-type]
+    assert denied(guard, SimpleNamespace(username="root")) is None  # type: ignore[arg-type]
+    refused = denied(guard, SimpleNamespace(username="ana"))  # type: ignore[arg-type]
+    assert refused is not None and "may not do this" in refused and "sign in as provider or admin" in refused
+    assert denied(guard, SimpleNamespace(username=None)) is not None  # type: ignore[arg-type]
+    assert denied(None, SimpleNamespace(username=None)) is None  # type: ignore[arg-type]

@@ -105,12 +105,12 @@ def wait_for_view(page: Any, text: str) -> str:
     return str(view.inner_text())
 
 
-def api_open(page: Any, url: str, draft_id: str) -> str:
-    """Call the open-draft endpoint the way any API client would, with this page's sign-in cookie."""
-    started = page.request.post(f"{url}gradio_api/call/advisor_open", data={"data": [draft_id]})
+def api_call(page: Any, url: str, endpoint: str, data: list[Any]) -> str:
+    """Call an endpoint the way any API client would, with this page's sign-in cookie."""
+    started = page.request.post(f"{url}gradio_api/call/{endpoint}", data={"data": data})
     assert started.ok, started.text()
     event = started.json()["event_id"]
-    return str(page.request.get(f"{url}gradio_api/call/advisor_open/{event}").text())
+    return str(page.request.get(f"{url}gradio_api/call/{endpoint}/{event}").text())
 
 
 def test_advisor_drafts_edits_compares_exports_and_keeps_drafts_private(
@@ -187,5 +187,7 @@ def test_advisor_drafts_edits_compares_exports_and_keeps_drafts_private(
     drafts.click()
     assert other.get_by_role("option").filter(has_text="Alex Morgan").count() == 0
     other.keyboard.press("Escape")
-    answer = api_open(other, app_url, draft_id)
+    answer = api_call(other, app_url, "advisor_open", [draft_id])
     assert "no draft" in answer and "Alex Morgan" not in answer
+    gaps = api_call(other, app_url, "gaps", [None, [], "", None, 0.5])
+    assert "Not allowed." in gaps and "sign in as provider or admin" in gaps
