@@ -23,9 +23,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from graph.errors import CatalogueError, CredpathError, RequestError
+from graph.errors import CatalogueError, CredpathError, InputLimitError, RequestError
 from graph.model import Catalogue, Kind
 from graph.skillgraph import SkillGraph
+from ingest.settings import Settings
 from recommender.plan import Pathway
 from recommender.profile import Constraints, LearnerProfile, Objective, Targets
 
@@ -49,6 +50,7 @@ COLUMNS = (
 SUMMARY = ("learner", "status", "steps", "hours", "cost", "weeks", "uncovered", "message")
 EXAMPLE = Path(__file__).resolve().parent / "learners.example.csv"
 MAX_ROWS = 10_000
+MIB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,13 @@ class Outcome:
 
 def read_rows(path: Path) -> list[Row]:
     """The rows of a learners CSV; a file that cannot be read as one is a CatalogueError (exit 2 at the edge)."""
+    limit = Settings().max_file_mb
     try:
+        size = path.stat().st_size
+        if size > limit * MIB:
+            raise InputLimitError(
+                f"this file is {size / MIB:.0f} MiB", limit="max_file_mb", value=limit, where=str(path)
+            )
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogueError(

@@ -90,3 +90,11 @@ def test_example_file_is_documented_and_plans_on_the_bundled_catalogue(tmp_path:
     assert rows and set(rows[0].cells) == set(batch.COLUMNS)
     outcomes = batch.plan_rows(CredpathService.bundled(), rows, workers=1)
     assert all(o.pathway is not None and o.pathway.verification.valid for o in outcomes), [o.message for o in outcomes]
+
+
+def test_a_file_past_the_size_limit_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph.errors import InputLimitError
+
+    monkeypatch.setenv("CREDPATH_MAX_FILE_MB", "0.0001")
+    with pytest.raises(InputLimitError, match="CREDPATH_MAX_FILE_MB"):
+        batch.read_rows(write(tmp_path, CSV))
