@@ -607,6 +607,7 @@ class CredpathService:
 
         return export(pathway, self.graph, fmt)
 
+
 def _fewer_alternatives(wanted: int, proposed: int, planner: str) -> str:
     """The note for a plan with fewer alternatives than asked for."""
     if proposed == 0 and planner != ExactPlanner.name:
