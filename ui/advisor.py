@@ -14,7 +14,6 @@ import tempfile
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +26,13 @@ from graph.errors import CredpathError
 from recommender import batch
 from recommender.drafts.compare import to_markdown as compare_markdown
 from recommender.drafts.workspace import Opened, Workspace
+from recommender.escape import markdown_text
 from recommender.export import FORMATS
 from recommender.profile import Constraints, LearnerProfile, Objective, Targets
 from recommender.users import LOCAL, AccessDeniedError, Actor, AuthFile
 from ui import learner
 from ui.draftview import draft_html, error_html
+from ui.markup import data_markdown
 
 log = logging.getLogger(__name__)
 DOWNLOADS = Path(tempfile.gettempdir()) / "credpath-advisor"
@@ -185,7 +186,7 @@ def export_draft(ws: Workspace, actor: Actor, draft_id: str | None, fmt: str) ->
         name, text = ws.export(actor, draft_id, fmt)
     except CredpathError as exc:
         return None, error_html(exc.message)
-    return _download(name, text), f"Exported {escape(name)}."
+    return _download(name, text), f"Exported {markdown_text(name)}."
 
 
 def batch_upload(
@@ -202,9 +203,7 @@ def batch_upload(
     planned = sum(o.pathway is not None for o in outcomes)
     lines = [f"**{planned} of {len(outcomes)} learner(s) planned** and saved as drafts.", ""]
     lines += ["| Learner | Status | Message |", "|---|---|---|"]
-    lines += [
-        f"| {escape(o.row.learner)} | {o.status} | {escape(o.message).replace('|', '/') or '—'} |" for o in outcomes
-    ]
+    lines += [f"| {markdown_text(o.row.learner)} | {o.status} | {markdown_text(o.message) or '—'} |" for o in outcomes]
     return str(zip_path), "\n".join(lines)
 
 
@@ -216,7 +215,7 @@ def who_line(auth: AuthFile | None, username: str | None) -> str:
     if auth is None:
         return "Single-user mode: no sign-in, for use on this computer only (127.0.0.1)."
     actor = actor_for(auth, username)
-    return f"Signed in as **{escape(actor.username)}** ({actor.role.value})."
+    return f"Signed in as **{markdown_text(actor.username)}** ({actor.role.value})."
 
 
 def render(ws: Workspace, auth: AuthFile | None) -> None:
@@ -229,7 +228,7 @@ def render(ws: Workspace, auth: AuthFile | None) -> None:
         return actor_for(auth, getattr(request, "username", None))
 
     with gr.Row():
-        who = gr.Markdown(elem_id="advisor-who")
+        who = data_markdown(elem_id="advisor-who")
         gr.Button("Sign out", link="/logout", visible=auth is not None, size="sm", elem_id="advisor-signout")
     with gr.Row():
         drafts = gr.Dropdown(
@@ -299,15 +298,15 @@ def render(ws: Workspace, auth: AuthFile | None) -> None:
             elem_id="advisor-compare-pick",
         )
         compare_button = gr.Button("Compare", elem_id="advisor-compare")
-        compared = gr.Markdown(elem_id="advisor-compared")
+        compared = data_markdown(elem_id="advisor-compared")
     with gr.Accordion("Export", open=False):
         with gr.Row():
             fmt = gr.Radio(list(FORMATS), value="ctdl", label="Format", elem_id="advisor-format")
             export_button = gr.Button("Export", elem_id="advisor-export")
         exported = gr.File(label="Download", elem_id="advisor-download")
-        export_message = gr.Markdown()
+        export_message = data_markdown()
     with gr.Accordion("Batch: a class from a spreadsheet", open=False):
-        gr.Markdown(
+        data_markdown(
             "One row per learner. Columns: "
             + ", ".join(f"`{c}`" for c in batch.COLUMNS)
             + ". Lists are separated by `;`."
@@ -315,7 +314,7 @@ def render(ws: Workspace, auth: AuthFile | None) -> None:
         upload = gr.File(label="Learners CSV", file_types=[".csv"], elem_id="advisor-batch-file")
         batch_button = gr.Button("Plan the class", elem_id="advisor-batch")
         batch_zip = gr.File(label="Drafts ZIP")
-        batch_summary = gr.Markdown()
+        batch_summary = data_markdown()
 
     def choices(actor: Actor) -> tuple[Any, Any]:
         return gr.Dropdown(choices=draft_choices(ws, actor)), gr.Dropdown(choices=ws.comparables(actor))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from graph.model import Kind
 from graph.skillgraph import SkillGraph
+from recommender.escape import markdown_text
 from recommender.plan import Pathway
 
 
@@ -82,7 +83,6 @@ def to_markdown(columns: list[Column]) -> str:
         ("Only here: credentials", [cell(c.only_credentials) for c in columns]),
         ("Only here: skills", [cell(c.only_skills) for c in columns]),
     ]
-    esc = str.maketrans({"|": "\\|", "\n": " "})
-    lines = ["| | " + " | ".join(c.name.translate(esc) for c in columns) + " |", "|---" * (len(columns) + 1) + "|"]
-    lines += [f"| {label} | " + " | ".join(v.translate(esc) for v in values) + " |" for label, values in rows]
+    lines = ["| | " + " | ".join(markdown_text(c.name) for c in columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    lines += [f"| {label} | " + " | ".join(markdown_text(v) for v in values) + " |" for label, values in rows]
     return "\n".join(lines) + "\n"

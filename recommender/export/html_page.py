@@ -6,6 +6,7 @@ from html import escape
 
 from graph.model import Kind
 from graph.skillgraph import SkillGraph
+from recommender.escape import html_link
 from recommender.plan import Pathway
 
 STYLE = """
@@ -47,7 +48,7 @@ def write(pathway: Pathway, g: SkillGraph) -> str:
             "<th>Cost</th><th>Teaches</th><th>Requires (met by)</th></tr></thead><tbody>"
         )
         for s in pathway.steps:
-            name = f'<a href="{e(s.url)}">{e(s.name)}</a>' if s.url else e(s.name)
+            name = html_link(s.name, s.url)
             teaches = ", ".join(e(g.label((Kind.skill, x))) for x in s.teaches) or "—"
             met = "; ".join(
                 f"{e(g.label((m.kind, m.requirement)))} ({'held' if m.source == 'held' else f'step {m.step}'})"

@@ -165,7 +165,13 @@ def test_html_escapes_every_catalogue_string() -> None:
     parser = _Text()
     parser.feed(page)
     assert "script" not in parser.tags
-    assert 'href="https://e.org/&quot;onmouseover=&quot;x"' in page
+    assert 'href="https://e.org/%22onmouseover=%22x"' in page and 'onmouseover="' not in page
+    javascript = cat.model_copy(
+        update={"credentials": (cat.credentials[0].model_copy(update={"url": "javascript:alert(1)"}),)}
+    )
+    risky = CredpathService(javascript)
+    page = export(risky.plan(LearnerProfile(targets=Targets(skills=("s",)))), risky.graph, "html")
+    assert "javascript:" not in page and "<a " not in page
     text = "".join(parser.text)
     assert f"name {evil}" in text and f"provider {evil}" in text and f"skill {evil}" in text
 
