@@ -78,9 +78,6 @@ class Constraints(BaseModel):
         default=(), description="Allowed delivery modes; empty allows all. Unknown delivery is allowed."
     )
     exclude_credentials: tuple[str, ...] = ()
-    languages: tuple[str, ...] = Field(
-        default=(), description="Allowed languages (primary tags such as 'en', 'de'); empty allows all."
-    )
     as_of: dt.date | None = Field(
         default=None,
         description="Credentials whose valid_until is before this date are not offered, and a deadline's weeks "
