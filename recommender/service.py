@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import math
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -34,8 +34,6 @@ from recommender.plan import (
     Alternative,
     Goal,
     LLMRun,
-    NearOccupation,
-    OccupationCoverage,
     Pathway,
     Understood,
     Verification,
@@ -43,7 +41,7 @@ from recommender.plan import (
 from recommender.planners import DEFAULT_PLANNER, ExactPlanner, Planner, Proposal, get_planner
 from recommender.problem import PlanProblem, prepare
 from recommender.profile import LearnerProfile
-from recommender.reach import nearest_occupations, occupation_coverage, reachable_skills
+from recommender.reach import occupation_reach
 from recommender.render import to_markdown
 from recommender.settings import PlannerSettings
 from recommender.verify import target_ids, verify, verify_steps
@@ -431,7 +429,7 @@ class CredpathService:
         uncovered = tuple(p.uncovered) + proposal.uncovered
         covered = covered_targets(p, steps)
         hours, cost, weeks = totals(p, steps)
-        coverage, nearest = self._occupation_reach(p.profile.targets.occupation, p.held_credentials, p.held_skills)
+        coverage, nearest = occupation_reach(g, p.profile.targets.occupation, p.held_credentials, p.held_skills)
         alternatives_out = []
         dropped = []
         targets = target_ids(g, p.profile)
@@ -524,18 +522,6 @@ class CredpathService:
                 "fallback": fallback,
             }
         )
-
-    def _occupation_reach(
-        self, occupation: str | None, held_credentials: Collection[str], held_skills: Collection[str]
-    ) -> tuple[OccupationCoverage | None, tuple[NearOccupation, ...]]:
-        """Coverage of a target occupation, and the nearest fully teachable ones when it is not fully covered."""
-        if occupation is None or occupation not in self.graph.occupations:
-            return None, ()
-        reachable = reachable_skills(self.graph, held_credentials, held_skills)
-        coverage = occupation_coverage(self.graph, occupation, reachable)
-        if coverage.share >= 1:
-            return coverage, ()
-        return coverage, nearest_occupations(self.graph, occupation, reachable)
 
     def verify(self, pathway: Pathway) -> Any:
         """Verify any pathway (for example one an advisor edited) against this catalogue."""

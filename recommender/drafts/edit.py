@@ -10,10 +10,11 @@ from graph.errors import RequestError
 from graph.holdings import Holdings
 from graph.model import Kind
 from graph.skillgraph import SkillGraph
-from recommender.build import PENDING
-from recommender.plan import MetBy, Pathway, Quality, Step, Uncovered, UncoveredReason
+from recommender.build import PENDING, earned_on_the_way
+from recommender.plan import Goal, MetBy, Pathway, Quality, Step, Uncovered, UncoveredReason
 from recommender.problem import allowed_credentials, prepare, resolve_profile
 from recommender.profile import LearnerProfile
+from recommender.reach import occupation_reach
 from recommender.verify import verify
 
 EDITED = "edited"
@@ -28,10 +29,13 @@ def assemble(
     quality: Quality | None = None,
     planner: str = EDITED,
     notes: Sequence[str] = (),
+    goal: Goal | None = None,
 ) -> Pathway:
     """The pathway taking ``order`` as given, verified: a broken prerequisite or budget is reported, not refused.
 
     A credential gone from the catalogue keeps the step ``previous`` had for it, so the verifier can say so.
+    Coverage, nearest occupations and what the steps earn on the way come from the functions the service
+    plans with; the goal is ``goal``, else the one ``previous`` was planned for.
     """
     p = prepare(g, profile)
     old = {s.credential_id: s for s in previous.steps} if previous is not None else {}
@@ -118,12 +122,14 @@ def assemble(
             )
         )
     currencies = {s.currency for s in steps}
+    coverage, nearest = occupation_reach(g, profile.targets.occupation, p.held_credentials, p.held_skills)
     draft = Pathway(
         request=profile,
         steps=tuple(steps),
         covered=covered,
         already_held=tuple(t.id for t in p.already_held),
         uncovered=tuple(uncovered),
+        earned=earned_on_the_way(p, tuple(steps)),
         total_hours=hours,
         total_cost=cost,
         currency=currencies.pop() if len(currencies) == 1 else "USD",
@@ -133,6 +139,9 @@ def assemble(
         verification=PENDING,
         planner=previous.planner if same and previous is not None else planner,
         explanation=tuple(notes) or (previous.explanation if same and previous is not None else ()),
+        coverage=coverage,
+        nearest_occupations=nearest,
+        goal=goal if goal is not None else previous.goal if previous is not None else None,
     )
     return draft.model_copy(update={"verification": verify(g, draft)})
 

@@ -160,7 +160,13 @@ class Workspace:
                 0, "Re-planned around pinned credential(s): " + ", ".join(g.label((Kind.credential, p)) for p in pinned)
             )
         pathway = assemble(
-            g, draft.profile, planned.credential_ids, quality=planned.quality, planner=planned.planner, notes=notes
+            g,
+            draft.profile,
+            planned.credential_ids,
+            quality=planned.quality,
+            planner=planned.planner,
+            notes=notes,
+            goal=draft.pathway.goal,
         )
         saved = self.store.update(
             actor,
