@@ -122,7 +122,7 @@ def assemble(
             )
         )
     currencies = {s.currency for s in steps}
-    coverage, nearest = occupation_reach(g, profile.targets.occupation, p.held_credentials, p.held_skills)
+    coverage, nearest = occupation_reach(g, p.profile.targets.occupation, p.held_credentials, p.held_skills)
     draft = Pathway(
         request=profile,
         steps=tuple(steps),

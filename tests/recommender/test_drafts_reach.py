@@ -47,6 +47,10 @@ def test_an_unedited_draft_reverifies_with_the_plans_reach_goal_and_earned(
     assert (draft.goal, draft.earned) == (pathway.goal, pathway.earned)
     replanned = assemble(service.graph, pathway.request, pathway.credential_ids, goal=pathway.goal)
     assert replanned.verification.valid and replanned.goal == pathway.goal
+    by_name = service.plan(LearnerProfile(targets=Targets(occupation="data analyst")))
+    named = assemble(service.graph, by_name.request, by_name.credential_ids, previous=by_name)
+    assert named.verification.valid, named.verification.problems
+    assert named.coverage == by_name.coverage and named.coverage is not None
 
 
 def test_an_edited_draft_flags_exactly_the_broken_step(planned: tuple[CredpathService, Pathway]) -> None:
