@@ -566,7 +566,6 @@ class CredpathService:
         profile, understood = understand(self.graph, text, llm.session(), search=search)
         return profile, understood, llm
 
-
     def batch(
         self,
         learners: Path,
