@@ -87,7 +87,7 @@ def build_app(
             provider.render(service, None if auth is None else provider_guard(auth))
         with gr.Tab("Advisor", id="advisor"):
             advisor.render(workspace or service.workspace(), auth)
-        api.register(service)
+        api.register(service, guard=None if auth is None else provider_guard(auth))
     demo.queue(**serving.queue_options())
     return demo
 

@@ -189,5 +189,5 @@ def test_advisor_drafts_edits_compares_exports_and_keeps_drafts_private(
     other.keyboard.press("Escape")
     answer = api_call(other, app_url, "advisor_open", [draft_id])
     assert "no draft" in answer and "Alex Morgan" not in answer
-    gaps = api_call(other, app_url, "gaps", [None, [], "", None, 0.5])
-    assert "Not allowed." in gaps and "sign in as provider or admin" in gaps
+    gaps = api_call(other, app_url, "gaps", [[], "", None, 0.5])
+    assert "may not do this" in gaps and "sign in as provider or admin" in gaps
