@@ -78,6 +78,7 @@ class UncoveredReason(StrEnum):
 
     ``over_budget``: reaching it as well does not fit max_hours, max_cost or the deadline.
     ``beyond_min_coverage``: the plan reaches the learner's min_coverage without it, at less hours or cost.
+    ``left_out``: an advisor's edit dropped every step that reached it.
     """
 
     unknown = "unknown"
@@ -87,6 +88,7 @@ class UncoveredReason(StrEnum):
     unsatisfiable_prerequisites = "unsatisfiable_prerequisites"
     over_budget = "over_budget"
     beyond_min_coverage = "beyond_min_coverage"
+    left_out = "left_out"
 
 
 class Uncovered(_Contract):

@@ -92,6 +92,23 @@ def nearest_occupations(
     )
 
 
+def occupation_reach(
+    g: SkillGraph, occupation: str | None, held_credentials: Collection[str], held_skills: Collection[str]
+) -> tuple[OccupationCoverage | None, tuple[NearOccupation, ...]]:
+    """A plan's ``coverage`` and ``nearest_occupations``: what every builder of a Pathway fills them with.
+
+    None and no occupations without a target occupation of the catalogue; the nearest occupations only
+    when the catalogue does not cover the target in full.
+    """
+    if occupation is None or occupation not in g.occupations:
+        return None, ()
+    reachable = reachable_skills(g, held_credentials, held_skills)
+    coverage = occupation_coverage(g, occupation, reachable)
+    if coverage.share >= 1:
+        return coverage, ()
+    return coverage, nearest_occupations(g, occupation, reachable)
+
+
 def reach_claims(s: Subject) -> list[Finding] | None:
     """The plan's coverage, nearest occupations and goal agree with the catalogue and the request.
 

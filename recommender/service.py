@@ -6,7 +6,7 @@ import datetime as dt
 import gc
 import logging
 import math
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -36,8 +36,6 @@ from recommender.plan import (
     Alternative,
     Goal,
     LLMRun,
-    NearOccupation,
-    OccupationCoverage,
     Pathway,
     Understood,
     Verification,
@@ -45,7 +43,7 @@ from recommender.plan import (
 from recommender.planners import DEFAULT_PLANNER, ExactPlanner, Planner, Proposal, get_planner
 from recommender.problem import PlanProblem, prepare
 from recommender.profile import LearnerProfile
-from recommender.reach import nearest_occupations, occupation_coverage, reachable_skills
+from recommender.reach import occupation_reach
 from recommender.render import to_markdown
 from recommender.settings import PlannerSettings
 from recommender.verify import target_ids, verify, verify_steps
@@ -54,6 +52,12 @@ log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from ingest.store import CatalogueIndex, SearchHit
+    from recommender.batch import Outcome
+
+if TYPE_CHECKING:
+    from recommender.batch import Outcome
+    from recommender.drafts.store import DraftStore
+    from recommender.drafts.workspace import Workspace
 
 
 @contextmanager
@@ -173,6 +177,23 @@ class CredpathService:
     @cached_property
     def graph(self) -> SkillGraph:
         return SkillGraph(self.catalogue)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """SHA-256 of the catalogue's canonical JSON: drafts are pinned to it."""
+        from recommender.drafts.changes import fingerprint
+
+        return fingerprint(self.catalogue)
+
+    def workspace(self, store: DraftStore | None = None) -> Workspace:
+        """The advisor workspace (drafts) over this catalogue: ``store`` or the configured drafts database."""
+        from recommender.drafts.settings import DraftSettings
+        from recommender.drafts.store import DraftStore, database_url
+        from recommender.drafts.workspace import Workspace
+
+        if store is None:
+            store = DraftStore(database_url(DraftSettings().database_url, self.settings.data_dir))
+        return Workspace(self, store)
 
     def validate(self) -> list[Problem]:
         """Every problem in the catalogue, with JSON pointers."""
@@ -410,7 +431,7 @@ class CredpathService:
         uncovered = tuple(p.uncovered) + proposal.uncovered
         covered = covered_targets(p, steps)
         hours, cost, weeks = totals(p, steps)
-        coverage, nearest = self._occupation_reach(p.profile.targets.occupation, p.held_credentials, p.held_skills)
+        coverage, nearest = occupation_reach(g, p.profile.targets.occupation, p.held_credentials, p.held_skills)
         alternatives_out = []
         dropped = []
         targets = target_ids(g, p.profile)
@@ -503,18 +524,6 @@ class CredpathService:
                 "fallback": fallback,
             }
         )
-
-    def _occupation_reach(
-        self, occupation: str | None, held_credentials: Collection[str], held_skills: Collection[str]
-    ) -> tuple[OccupationCoverage | None, tuple[NearOccupation, ...]]:
-        """Coverage of a target occupation, and the nearest fully teachable ones when it is not fully covered."""
-        if occupation is None or occupation not in self.graph.occupations:
-            return None, ()
-        reachable = reachable_skills(self.graph, held_credentials, held_skills)
-        coverage = occupation_coverage(self.graph, occupation, reachable)
-        if coverage.share >= 1:
-            return coverage, ()
-        return coverage, nearest_occupations(self.graph, occupation, reachable)
 
     # -- badges the learner holds ------------------------------------------------------------------
 
@@ -632,6 +641,32 @@ class CredpathService:
 
         profile, understood = understand(self.graph, text, llm.session(), search=search)
         return profile, understood, llm
+
+    def batch(
+        self,
+        learners: Path,
+        out: Path,
+        *,
+        workers: int | None = None,
+        time_limit: float | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[Outcome]:
+        """Plan every learner of a CSV (in processes across the cores) into a ZIP of plans and summary.csv.
+
+        A file that cannot be read raises CatalogueError; a bad row is reported in its outcome, never raised.
+        """
+        from recommender import batch
+
+        rows = batch.read_rows(learners)
+        outcomes = batch.plan_rows(self, rows, workers=workers, time_limit=time_limit, progress=progress)
+        batch.write_zip(outcomes, out)
+        return outcomes
+
+    def export(self, pathway: Pathway, fmt: str) -> str:
+        """The pathway in an export format: json, markdown, ctdl (CTDL Pathway JSON-LD) or html (printable)."""
+        from recommender.export import export
+
+        return export(pathway, self.graph, fmt)
 
 
 def _fewer_alternatives(wanted: int, proposed: int, planner: str) -> str:

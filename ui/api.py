@@ -89,12 +89,14 @@ class Endpoint:
     name: str
     fn: Callable[..., Any]
     pool: str = serving.SOLVE_POOL
+    gated: bool = False
+    """With sign-in, only the users the app's guard admits may call it (the provider workspace's report)."""
 
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("plan", plan),
     Endpoint("verify", verify),
-    Endpoint("gaps", gaps),
+    Endpoint("gaps", gaps, gated=True),
     Endpoint("inspect_badges", inspect_badges),
 )
 
@@ -105,13 +107,20 @@ def validation_text(exc: ValidationError) -> str:
     return "invalid request: " + "; ".join(problems) + "\nFix: see `credpath schema` for the JSON each endpoint takes."
 
 
-def served(service: CredpathService, fn: Callable[..., Any]) -> Callable[..., Any]:
-    """``fn`` with the service bound and every failure turned into a ``gr.Error`` the client shows as it is."""
+def served(
+    service: CredpathService, fn: Callable[..., Any], guard: Callable[[gr.Request], None] | None = None
+) -> Callable[..., Any]:
+    """``fn`` with the service bound and every failure turned into a ``gr.Error`` the client shows as it is.
+
+    With ``guard``, the call first asks it whether the signed-in user may make it (Gradio passes the request in a
+    ``gr.Request`` parameter it leaves out of the API): a hidden tab is not access control.
+    """
     signature = inspect.signature(fn, eval_str=True)
 
-    @functools.wraps(fn)
-    def call(*args: Any, **kwargs: Any) -> Any:
+    def run(args: tuple[Any, ...], kwargs: dict[str, Any], request: gr.Request | None) -> Any:
         try:
+            if guard is not None:
+                guard(request)  # type: ignore[arg-type]
             return fn(service, *args, **kwargs)
         except CredpathError as exc:
             raise gr.Error(exc.message, print_exception=False) from None
@@ -125,16 +134,42 @@ def served(service: CredpathService, fn: Callable[..., Any]) -> Callable[..., An
                 print_exception=False,
             ) from None
 
-    call.__signature__ = signature.replace(parameters=list(signature.parameters.values())[1:])  # type: ignore[attr-defined]
+    parameters = list(signature.parameters.values())[1:]
+    annotations = {p.name: p.annotation for p in parameters} | {"return": signature.return_annotation}
+    if guard is None:
+
+        @functools.wraps(fn)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return run(args, kwargs, None)
+
+    else:
+
+        @functools.wraps(fn)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if "request" in kwargs:
+                return run(args, kwargs, kwargs.pop("request"))
+            return run(args[:-1], kwargs, args[-1])
+
+        parameters.append(
+            inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=gr.Request)
+        )
+        annotations["request"] = gr.Request
+    call.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    call.__annotations__ = annotations
     return call
 
 
-def register(service: CredpathService, endpoints: Sequence[Endpoint] = ENDPOINTS) -> None:
-    """Serve each endpoint inside the current ``gr.Blocks``, in its concurrency pool."""
+def register(
+    service: CredpathService,
+    endpoints: Sequence[Endpoint] = ENDPOINTS,
+    *,
+    guard: Callable[[gr.Request], None] | None = None,
+) -> None:
+    """Serve each endpoint inside the current ``gr.Blocks``, in its concurrency pool; ``guard`` gates the gated ones."""
     for endpoint in endpoints:
         description = (inspect.getdoc(endpoint.fn) or "").splitlines()[0]
         gradio_api(
-            served(service, endpoint.fn),
+            served(service, endpoint.fn, guard if endpoint.gated else None),
             api_name=endpoint.name,
             api_description=description,
             **serving.pool(endpoint.pool),

@@ -11,8 +11,10 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 from starlette.middleware import Middleware
 
+from recommender.drafts.workspace import Workspace
 from recommender.service import CredpathService
-from ui import api, checkplan, learner, provider, serving
+from recommender.users import AuthFile, Role
+from ui import advisor, api, checkplan, learner, provider, serving
 from ui.markup import data_markdown
 
 TITLE = "credpath"
@@ -41,6 +43,11 @@ CSS = """
 }
 /* A name with no break in it (catalogue text can be thousands of characters) wraps inside its cell. */
 #learner-output td { overflow-wrap: anywhere; }
+#advisor-view .advisor-flag {
+  color: #7f1d1d; background: #fef2f2; border-left: 4px solid #b91c1c; padding: 0.2rem 0.4rem;
+}
+#advisor-view .advisor-invalid { color: #7f1d1d; font-weight: bold; }
+#advisor-view .advisor-changes { background: #fffbeb; border-left: 4px solid #d97706; padding: 0.3rem 0.6rem; }
 /* Steps table: keep step number, stage, hours, cost and weeks on one line. */
 #learner-output tr > :is(:nth-child(1), :nth-child(2), :nth-child(5), :nth-child(6), :nth-child(9)) {
   white-space: nowrap;
@@ -57,8 +64,14 @@ def theme() -> gr.Theme:
     )
 
 
-def build_app(service: CredpathService) -> gr.Blocks:
-    """The web app for one catalogue: a header naming the catalogue and the model, the pages, and the API."""
+def build_app(
+    service: CredpathService, *, auth: AuthFile | None = None, workspace: Workspace | None = None
+) -> gr.Blocks:
+    """The web app for one catalogue: a header naming the catalogue and the model, the learner, provider
+    and advisor pages, and the API.
+
+    The Advisor tab keeps drafts in ``workspace`` (default: the configured drafts database, opened on first build).
+    """
     demo = gr.Blocks(title=TITLE, analytics_enabled=False)
     with demo:
         gr.Markdown(
@@ -71,8 +84,10 @@ def build_app(service: CredpathService) -> gr.Blocks:
             learner.render(service)
             checkplan.render(service)
         with gr.Tab("Provider", id="provider"):
-            provider.render(service)
-        api.register(service)
+            provider.render(service, None if auth is None else provider_guard(auth))
+        with gr.Tab("Advisor", id="advisor"):
+            advisor.render(workspace or service.workspace(), auth)
+        api.register(service, guard=None if auth is None else provider_guard(auth))
     demo.queue(**serving.queue_options())
     return demo
 
@@ -83,6 +98,15 @@ def model_summary(service: CredpathService) -> str:
     if model is None:
         return "Planner: exact (no language model configured; set `CREDPATH_LLM` to add one)."
     return f"Language model: `{model.replace('`', '')}`; every plan it proposes is verified, and repaired if unsound."
+
+
+def provider_guard(auth: AuthFile) -> provider.Guard:
+    """With sign-in, the provider page's handlers serve providers and admins only."""
+
+    def check(request: gr.Request) -> None:
+        advisor.actor_for(auth, getattr(request, "username", None)).require(Role.provider, Role.admin)
+
+    return check
 
 
 def launch_options() -> dict[str, Any]:
@@ -98,6 +122,16 @@ def launch_options() -> dict[str, Any]:
     }
 
 
-def launch(service: CredpathService, host: str, port: int) -> None:
-    """Serve the app on ``host:port`` until interrupted (what ``credpath serve`` runs)."""
-    build_app(service).launch(server_name=host, server_port=port, **launch_options())
+def launch(service: CredpathService, host: str, port: int, auth: AuthFile | None = None) -> None:
+    """Serve the app on ``host:port`` until interrupted (what ``credpath serve`` runs); sign-in when ``auth``."""
+    build_app(service, auth=auth).launch(server_name=host, server_port=port, **launch_options(), **auth_options(auth))
+
+
+def auth_options(auth: AuthFile | None) -> dict[str, Any]:
+    """The ``Blocks.launch`` keywords for sign-in against an auth file (none without one)."""
+    if auth is None:
+        return {}
+    return {
+        "auth": lambda username, password: auth.authenticate(username, password) is not None,
+        "auth_message": "Sign in with the user name and password your credpath administrator gave you.",
+    }

@@ -15,9 +15,10 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from graph.errors import CredpathError, InfeasiblePlanError, RequestError
+from graph.errors import ConfigError, CredpathError, InfeasiblePlanError, RequestError
 from graph.model import Catalogue, Delivery
 from ingest.settings import Settings
+from recommender.export import FORMATS as EXPORT_FORMATS
 from recommender.gaps import GapReport
 from recommender.gapsformat import TABLES, to_csv, to_markdown, to_text
 from recommender.plan import Pathway, load_plan
@@ -36,6 +37,7 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 3
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -286,7 +288,14 @@ def main() -> None:
 )
 @click.option("--accept-unverified", is_flag=True, help="Count badges that cannot be verified offline as held.")
 @badge_sources
-@click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(EXPORT_FORMATS)),
+    default="json",
+    show_default=True,
+    help="json: the plan contract; markdown; ctdl: a CTDL ceterms:Pathway (JSON-LD); html: a printable page.",
+)
 @pictures_option
 def plan(
     catalogue: tuple[str, ...],
@@ -382,7 +391,7 @@ def plan(
             pathway = service.plan(profile, understood=understood, **plan_options)
         if held:
             pathway = service.badge_report(pathway, held, accept_unverified=accept_unverified)
-        click.echo(pathway.model_dump_json(indent=2) if fmt == "json" else service.markdown(pathway))
+        click.echo(service.export(pathway, fmt))
         if pictures:
             from ui import pictures as drawing
 
@@ -647,14 +656,123 @@ def verify(plan_file: str, catalogue: tuple[str, ...], store: str | None) -> Non
 @store_option
 @click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port (default 7860).")
-def serve(catalogue: tuple[str, ...], store: str | None, host: str | None, port: int | None) -> None:
-    """Open the web app on a catalogue (default: the bundled one)."""
+@click.option(
+    "--auth-file",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Users who may sign in (made with `credpath users add`). Without it the app is single-user.",
+)
+def serve(
+    catalogue: tuple[str, ...], store: str | None, host: str | None, port: int | None, auth_file: str | None
+) -> None:
+    """Open the web app on a catalogue (default: the bundled one).
+
+    Without --auth-file the app has one user and no sign-in: keep it on 127.0.0.1. Drafts are kept in
+    CREDPATH_DATABASE_URL (PostgreSQL) or, by default, in SQLite in the data directory.
+    """
     with edge():
+        from recommender.users import AuthFile
         from ui.app import launch
 
         service = open_service(catalogue, store, Settings())
         server = ServerSettings()
-        launch(service, host=host or server.host, port=port or server.port)
+        auth = None
+        if auth_file:
+            auth = AuthFile.load(Path(auth_file))
+            if not auth.users:
+                raise ConfigError(
+                    "the auth file has no users", where=auth_file, fix="add one with `credpath users add NAME`"
+                )
+        bind = host or server.host
+        if auth is None and bind not in LOOPBACK:
+            click.echo(
+                f"warning: serving on {bind} without --auth-file: anyone who can reach it can read and change "
+                "every draft. Use --auth-file FILE, or keep --host 127.0.0.1.",
+                err=True,
+            )
+        launch(service, host=bind, port=port or server.port, auth=auth)
+
+
+@main.group()
+def users() -> None:
+    """Manage who may sign in to `credpath serve --auth-file FILE`."""
+
+
+auth_file_option = click.option(
+    "--auth-file", required=True, type=click.Path(dir_okay=False), metavar="FILE", help="The users file."
+)
+
+
+@users.command("add")
+@click.argument("username")
+@auth_file_option
+@click.option("--role", type=click.Choice(["advisor", "provider", "admin"]), default="advisor", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+def users_add(username: str, auth_file: str, role: str, password_stdin: bool) -> None:
+    """Add a user (or give an existing one a new role and password); the password is stored as a scrypt hash.
+
+    Exit codes: 0 added, 2 bad input.
+    """
+    with edge():
+        from recommender.users import AuthFile, Role
+
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        path = Path(auth_file)
+        AuthFile.load(path).with_user(username, Role(role), password).save(path)
+        click.echo(f"{username} ({role}) saved in {path}")
+
+
+@users.command("list")
+@auth_file_option
+def users_list(auth_file: str) -> None:
+    """List the users and their roles (never their password hashes)."""
+    with edge():
+        from recommender.users import AuthFile
+
+        for user in AuthFile.load(Path(auth_file)).users:
+            click.echo(f"{user.username}\t{user.role.value}")
+
+
+@main.command()
+@click.argument("learners", type=click.Path(dir_okay=False), metavar="LEARNERS.csv")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), metavar="DRAFTS.zip")
+@catalogue_option
+@store_option
+@click.option("--workers", type=click.IntRange(1, 256), metavar="N", help="Processes to plan with (default: cores).")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), metavar="SECONDS", help="Search time per learner.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+def batch(
+    learners: str,
+    out: str,
+    catalogue: tuple[str, ...],
+    store: str | None,
+    workers: int | None,
+    time_limit: float | None,
+    quiet: bool,
+) -> None:
+    """Plan a pathway for every learner in a CSV: a ZIP of <learner>.json and <learner>.md, and summary.csv.
+
+    Columns: learner, then goal or occupation / target_skills / target_credentials, and optionally have, badges,
+    max_hours, max_cost, hours_per_week, language, delivery, exclude_providers, objective, include_optional
+    (lists separated by ";", ids or exact labels). Example: recommender/learners.example.csv.
+    Exit codes: 0 every row planned, 1 some rows failed (see summary.csv), 2 the file cannot be read.
+    """
+    with edge():
+        service = open_service(catalogue, store, Settings())
+
+        def progress(done: int, total: int) -> None:
+            if not quiet:
+                click.echo(f"\rplanned {done}/{total}", err=True, nl=done == total)
+
+        outcomes = service.batch(Path(learners), Path(out), workers=workers, time_limit=time_limit, progress=progress)
+        failed = [o for o in outcomes if o.pathway is None]
+        for o in failed:
+            click.echo(f"failed: {o.row.learner or '(no name)'}: {o.message}", err=True)
+        click.echo(f"{len(outcomes) - len(failed)} of {len(outcomes)} learner(s) planned; wrote {out}")
+        sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
 
 
 @main.command()

@@ -11,7 +11,7 @@ import logging
 import os
 import tempfile
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Lock
@@ -246,8 +246,26 @@ def _table(headers: list[str], label: str, elem_id: str) -> gr.Dataframe:
     )
 
 
-def render(service: CredpathService) -> None:
-    """Lay out the provider page inside the current ``gr.Blocks`` and wire its controls to the handlers."""
+Guard = Callable[[gr.Request], None]
+"""Raises a CredpathError when the request's signed-in user may not use this page (see ``ui.app``)."""
+
+
+def denied(guard: Guard | None, request: gr.Request) -> str | None:
+    """The alert to show instead of running a handler, when ``guard`` refuses the signed-in user."""
+    if guard is None:
+        return None
+    try:
+        guard(request)
+    except CredpathError as exc:
+        return _alert(exc, "Not allowed.")
+    return None
+
+
+def render(service: CredpathService, guard: Guard | None = None) -> None:
+    """Lay out the provider page inside the current ``gr.Blocks`` and wire its controls to the handlers.
+
+    With ``guard`` (an app with sign-in), every handler first asks it whether the signed-in user may use the page.
+    """
     with gr.Row(equal_height=False):
         with gr.Column(scale=1):
             gr.Markdown("### Catalogue")
@@ -295,16 +313,30 @@ def render(service: CredpathService) -> None:
         missing_csv = gr.DownloadButton("Missing skills (CSV)", visible=False, elem_id="provider-missing-csv")
         coverage_csv = gr.DownloadButton("Coverage (CSV)", visible=False, elem_id="provider-coverage-csv")
 
-    def loaded(path: str | None) -> tuple[str, Any, Any]:
+    def loaded(path: str | None, request: gr.Request) -> tuple[str, Any, Any]:
+        refused = denied(guard, request)
+        if refused:
+            return refused, gr.Dropdown(), gr.Dropdown()
         message, providers, occs = catalogue_handler(service, path)
         return message, gr.Dropdown(choices=providers, value=None), gr.Dropdown(choices=occs, value=[])
 
-    def search(path: str | None, text: str | None) -> tuple[str, Any]:
+    def search(path: str | None, text: str | None, request: gr.Request) -> tuple[str, Any]:
+        refused = denied(guard, request)
+        if refused:
+            return refused, gr.Dropdown()
         message, ids = area_handler(service, path, text)
         return message, gr.Dropdown(value=ids) if ids else gr.Dropdown()
 
-    def run(*values: Any) -> tuple[Any, ...]:
-        view = report_handler(service, *values)
+    def run(
+        path: str | None,
+        occs: list[str] | None,
+        text: str | None,
+        chosen: str | None,
+        share: float | None,
+        request: gr.Request,
+    ) -> tuple[Any, ...]:
+        refused = denied(guard, request)
+        view = ProviderView(refused) if refused else report_handler(service, path, occs, text, chosen, share)
         charts = view.charts or (None, None)
         files = view.downloads or (None, None, None)
         return (

@@ -52,7 +52,9 @@ def client(url: str) -> Iterator[Client]:
 
 def test_the_api_lists_exactly_the_actions(client: Client) -> None:
     named = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
-    assert named == {f"/{e.name}" for e in ENDPOINTS} >= {"/plan", "/verify", "/gaps"}
+    assert {f"/{e.name}" for e in ENDPOINTS} >= {"/plan", "/verify", "/gaps"}
+    assert named - {f"/{e.name}" for e in ENDPOINTS} == {n for n in named if n.startswith("/advisor_")}
+    assert {f"/{e.name}" for e in ENDPOINTS} <= named
 
 
 def test_plan_gives_a_plan_that_credpath_verify_accepts(

@@ -312,3 +312,37 @@ def test_an_error_is_shown_beside_its_field(
     assert mark["elem_classes"] == ["credpath-field-error"] and outcome.problem in mark["info"]
     other = next(name for name in FORM_ORDER if name != field)
     assert field_mark(other, outcome, "usual hint") == {"__type__": "update", "info": "usual hint", "elem_classes": []}
+
+
+def test_serve_warns_when_binding_beyond_loopback_without_auth(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    import ui.cli
+    from recommender.users import AuthFile, Role
+
+    seen: list[dict[str, Any]] = []
+    monkeypatch.setattr(ui.app, "launch", lambda service, **kw: seen.append(kw))
+    runner = CliRunner()
+    example = str(Path(ui.app.__file__).resolve().parents[1] / "ingest" / "data" / "example_catalogue.yaml")
+    out = runner.invoke(ui.cli.main, ["serve", "-c", example, "--host", "0.0.0.0"])
+    assert out.exit_code == 0 and "without --auth-file" in out.output and seen[-1]["auth"] is None
+    out = runner.invoke(ui.cli.main, ["serve", "-c", example])
+    assert out.exit_code == 0 and "warning" not in out.output
+    users = tmp_path / "users.json"
+    AuthFile().with_user("ana", Role.advisor, "correct horse battery").save(users)
+    out = runner.invoke(ui.cli.main, ["serve", "-c", example, "--host", "0.0.0.0", "--auth-file", str(users)])
+    assert out.exit_code == 0 and "warning" not in out.output and seen[-1]["auth"].actor("ana") is not None
+    empty = tmp_path / "none.json"
+    out = runner.invoke(ui.cli.main, ["serve", "-c", example, "--auth-file", str(empty)])
+    assert out.exit_code == 2 and "no users" in out.output
+
+
+def test_launch_with_auth_checks_passwords(service: CredpathService, monkeypatch: pytest.MonkeyPatch) -> None:
+    from recommender.users import AuthFile, Role
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(gr.Blocks, "launch", lambda self, **kw: seen.update(kw))
+    auth = AuthFile().with_user("ana", Role.advisor, "correct horse battery")
+    launch(service, host="127.0.0.1", port=7999, auth=auth)
+    assert seen["auth"]("ana", "correct horse battery") is True
+    assert seen["auth"]("ana", "wrong") is False and seen["auth"]("ben", "correct horse battery") is False

@@ -260,3 +260,50 @@ def test_plan_for_a_goal_in_markdown() -> None:
     assert "nurse" in plan["coverage"]["label"] and plan["coverage"]["share"] < 1
     assert plan["goal"]["chosen"] == plan["request"]["targets"]["occupation"]
     assert any(u["reason"] == "nothing_teaches" for u in plan["uncovered"])
+
+
+def test_plan_exports_ctdl_and_html() -> None:
+    args = ("plan", "--catalogue", str(EXAMPLE), "--occupation", "data analyst")
+    out = run(*args, "--format", "ctdl")
+    assert out.returncode == 0, out.stderr
+    document = json.loads(out.stdout)
+    assert document["@graph"][0]["@type"] == "ceterms:Pathway"
+    page = run(*args, "--format", "html")
+    assert page.returncode == 0, page.stderr
+    assert page.stdout.startswith("<!DOCTYPE html>") and "<script" not in page.stdout
+
+
+def test_batch_exit_codes(tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text("learner,occupation\nAna,data analyst\nBo,software developer\n", encoding="utf-8")
+    out = run("batch", str(good), "--out", str(tmp_path / "a.zip"), "--catalogue", str(EXAMPLE))
+    assert out.returncode == 0, out.stderr
+    assert "2 of 2" in out.stdout and (tmp_path / "a.zip").exists()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("learner,occupation\nAna,data analyst\nBo,astronaut\n", encoding="utf-8")
+    out = run("batch", str(bad), "--out", str(tmp_path / "b.zip"), "--catalogue", str(EXAMPLE), "-q")
+    assert out.returncode == 1 and "astronaut" in out.stderr
+    out = run("batch", str(tmp_path / "missing.csv"), "--out", str(tmp_path / "c.zip"))
+    assert out.returncode == 2 and "cannot read" in out.stderr
+
+
+def test_users_add_then_list(tmp_path: Path) -> None:
+    auth = tmp_path / "users.json"
+    added = subprocess.run(
+        [CREDPATH, "users", "add", "ana", "--auth-file", str(auth), "--role", "admin", "--password-stdin"],
+        input="correct horse battery\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert added.returncode == 0, added.stderr
+    assert "correct horse" not in auth.read_text()
+    assert run("users", "list", "--auth-file", str(auth)).stdout == "ana\tadmin\n"
+    short = subprocess.run(
+        [CREDPATH, "users", "add", "bo", "--auth-file", str(auth), "--password-stdin"],
+        input="short\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert short.returncode == 2 and "shorter" in short.stderr

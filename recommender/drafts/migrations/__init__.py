@@ -1,0 +1,1 @@
+"""Alembic migrations of the drafts database, shipped in the package and run on open."""
