@@ -64,6 +64,13 @@ def gaps(
     return report.model_dump(mode="json")
 
 
+def resolve_goal(service: CredpathService, text: str, k: int = 5) -> dict[str, Any]:
+    """A goal in plain words as ranked candidate occupations and skills, a pivot's background, and ambiguity."""
+    if not 1 <= k <= 50:
+        raise RequestError(f"k must be from 1 to 50, not {k}", field="k", fix="ask for 1 to 50 candidates")
+    return dict(service.resolve_goal(text, k=k).model_dump(mode="json"))
+
+
 def inspect_badges(service: CredpathService, badges: list[str]) -> list[dict[str, Any]]:
     """Verify badges offline (each a badge's text: OB JSON, a VC-JWT or a URL) and map them onto the catalogue."""
     with tempfile.TemporaryDirectory(prefix="credpath-badges-") as folder:
@@ -97,6 +104,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("plan", plan),
     Endpoint("verify", verify),
     Endpoint("gaps", gaps, gated=True),
+    Endpoint("resolve_goal", resolve_goal),
     Endpoint("inspect_badges", inspect_badges),
 )
 

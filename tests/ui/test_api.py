@@ -201,3 +201,15 @@ def test_inspect_badges_verifies_a_badge_and_flags_a_tampered_one(client: Client
     direct = service.inspect_badges(files)
     assert good["maps_to"] == [m.model_dump(mode="json") for m in direct[0].maps_to]
     assert good["checks"] == direct[0].model_dump(mode="json")["checks"]
+
+
+def test_resolve_goal_reads_a_pivot_as_the_service_does(client: Client, service: CredpathService) -> None:
+    text = "I teach maths and want to become a data analyst"
+    answer = client.predict(text=text, k=3, api_name="/resolve_goal")
+    assert answer == service.resolve_goal(text, k=3).model_dump(mode="json")
+    assert answer["candidates"] and answer["text"] == text
+
+
+def test_resolve_goal_explains_an_unreadable_goal(client: Client) -> None:
+    with pytest.raises(AppError, match=r"(?i)fix"):
+        client.predict(text="🙂🙂🙂", api_name="/resolve_goal")
