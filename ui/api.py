@@ -20,6 +20,7 @@ from gradio.events import api as gradio_api
 from pydantic import ValidationError
 
 from graph.errors import CredpathError, RequestError
+from ingest.badges import BadgeResult
 from recommender.plan import read_plan
 from recommender.profile import LearnerProfile
 from recommender.service import CredpathService
@@ -32,15 +33,30 @@ log = logging.getLogger(__name__)
 MAX_ALTERNATIVES = 5
 
 
-def plan(service: CredpathService, profile: dict[str, Any], alternatives: int = 0) -> dict[str, Any]:
-    """Plan a verified pathway for a learner profile (`credpath schema profile`); returns the plan JSON."""
+def plan(
+    service: CredpathService,
+    profile: dict[str, Any],
+    alternatives: int = 0,
+    badges: list[str] | None = None,
+    accept_unverified: bool = False,
+) -> dict[str, Any]:
+    """Plan a verified pathway for a learner profile (`credpath schema profile`); returns the plan JSON.
+
+    ``badges`` are badges the learner holds (each a badge's text, as ``inspect_badges`` takes them): what a
+    verified one proves counts as held (an unverifiable one too with ``accept_unverified``).
+    """
     if not 0 <= alternatives <= MAX_ALTERNATIVES:
         raise RequestError(
             f"alternatives must be from 0 to {MAX_ALTERNATIVES}, not {alternatives}",
             field="alternatives",
             fix=f"ask for at most {MAX_ALTERNATIVES} alternative plans",
         )
-    pathway = service.plan(LearnerProfile.model_validate(profile), alternatives=alternatives)
+    learner = LearnerProfile.model_validate(profile)
+    held = _inspect(service, badges or [])
+    learner = service.with_badges(learner, held, accept_unverified=accept_unverified)
+    pathway = service.plan(learner, alternatives=alternatives)
+    if held:
+        pathway = service.badge_report(pathway, held, accept_unverified=accept_unverified)
     return pathway.model_dump(mode="json")
 
 
@@ -73,6 +89,22 @@ def resolve_goal(service: CredpathService, text: str, k: int = 5) -> dict[str, A
 
 def inspect_badges(service: CredpathService, badges: list[str]) -> list[dict[str, Any]]:
     """Verify badges offline (each a badge's text: OB JSON, a VC-JWT or a URL) and map them onto the catalogue."""
+    return [r.model_dump(mode="json") for r in _inspect(service, badges)]
+
+
+MAX_BADGES = 50
+
+
+def _inspect(service: CredpathService, badges: Sequence[str]) -> list[BadgeResult]:
+    """Badge texts verified offline and mapped; each result's ``source`` is ``badges/<index>`` (plus a CLR pointer)."""
+    if len(badges) > MAX_BADGES:
+        raise RequestError(
+            f"{len(badges)} badges were given; one call takes up to {MAX_BADGES}",
+            field="badges",
+            fix="send the badges in several calls, or a wallet's CLR export that holds them all",
+        )
+    if not badges:
+        return []
     with tempfile.TemporaryDirectory(prefix="credpath-badges-") as folder:
         files = []
         for i, text in enumerate(badges):
@@ -80,13 +112,13 @@ def inspect_badges(service: CredpathService, badges: list[str]) -> list[dict[str
             path.write_text(text, encoding="utf-8")
             files.append(path)
         results = service.inspect_badges(files)
-        renamed = []
-        for r in results:
-            for i, path in enumerate(files):
-                if r.source == str(path) or r.source.startswith(f"{path}#"):
-                    renamed.append(r.model_copy(update={"source": f"badges/{i}" + r.source[len(str(path)) :]}))
-                    break
-    return [r.model_dump(mode="json") for r in renamed]
+    renamed = []
+    for r in results:
+        for i, path in enumerate(files):
+            if r.source == str(path) or r.source.startswith(f"{path}#"):
+                renamed.append(r.model_copy(update={"source": f"badges/{i}" + r.source[len(str(path)) :]}))
+                break
+    return renamed
 
 
 @dataclass(frozen=True)

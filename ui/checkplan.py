@@ -14,8 +14,7 @@ from recommender.escape import html_text
 from recommender.plan import Pathway, read_plan
 from recommender.service import CredpathService
 from ui import serving
-from ui.learner import error_markdown
-from ui.markup import data_markdown
+from ui.markup import alert, data_markdown
 
 MAX_PLAN_MB = 5
 """Largest plan file the check reads (a plan of hundreds of steps is well under 1 MB)."""
@@ -24,7 +23,7 @@ LABEL = f"Plan file to check (a plan JSON from this page or `credpath plan --for
 
 
 def _alert(message: str) -> str:
-    return error_markdown(message).replace("Could not plan.", "Could not check the plan.", 1)
+    return alert("Could not check the plan.", message)
 
 
 def read_uploaded_plan(upload: str) -> Pathway:

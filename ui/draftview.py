@@ -6,14 +6,12 @@ from html import escape
 
 from graph.model import Kind
 from recommender.drafts.workspace import Opened, Workspace
+from ui.markup import alert
 
 
 def error_html(message: str, title: str = "Could not do that.") -> str:
     """An error as a visible alert, escaped, with its fix."""
-    what, _, fix = message.partition("\nFix: ")
-    body = "<br>".join(escape(line) for line in what.splitlines())
-    fix_html = f'<p class="credpath-fix"><strong>How to fix it:</strong> {escape(fix)}</p>' if fix else ""
-    return f'<div class="credpath-error" role="alert"><p><strong>{escape(title)}</strong> {body}</p>{fix_html}</div>'
+    return alert(title, message)
 
 
 def draft_html(ws: Workspace, opened: Opened) -> str:

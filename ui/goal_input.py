@@ -17,9 +17,9 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 
 from graph.errors import CredpathError
-from recommender.escape import html_text, markdown_text
+from recommender.escape import markdown_text
 from recommender.service import CredpathService
-from ui.markup import data_markdown
+from ui.markup import alert, data_markdown
 
 GOAL_LABEL = "Your goal, in your own words"
 GOAL_INFO = "e.g. “I teach maths and want to become a data analyst” or “learn SQL and Python”."
@@ -48,23 +48,14 @@ def candidate_value(kind: str, ident: str) -> str:
     return f"{kind}:{ident}"
 
 
-def _alert(text: str) -> str:
-    """A goal the page could not read, as a visible alert block with the fix (all of it escaped)."""
-    what, _, fix = text.partition("\nFix: ")
-    fix_html = f'<p class="credpath-fix"><strong>How to fix it:</strong> {html_text(fix)}</p>' if fix else ""
-    return (
-        f'<div class="credpath-error" role="alert"><p><strong>Could not read the goal.</strong> '
-        f"{html_text(what)}</p>{fix_html}</div>"
-    )
-
-
 def find_options(service: CredpathService, text: str | None) -> GoalOptions:
     """Resolve the goal text: ranked candidates (the top one chosen unless the reading is ambiguous) and,
     for a pivot, the background occupation's essential skills as likely held, none of them ticked."""
     try:
         goal = service.resolve_goal(text or "")
     except CredpathError as exc:
-        return GoalOptions(message=_alert(exc.render({"goal": f"“{GOAL_LABEL}”"})), problem=exc.what)
+        message = alert("Could not read the goal.", exc.render({"goal": f"“{GOAL_LABEL}”"}))
+        return GoalOptions(message=message, problem=exc.what)
     skills = service.graph.skills
     candidates = [
         (f"{c.label} ({c.kind}, score {c.score:.2f})", candidate_value(c.kind, c.id)) for c in goal.candidates

@@ -27,13 +27,13 @@ from pydantic import ValidationError
 
 from graph.errors import CredpathError, RequestError
 from graph.model import Delivery
-from recommender.escape import html_text, markdown_text
+from recommender.escape import markdown_text
 from recommender.plan import Pathway
 from recommender.planners import AUTO
 from recommender.profile import LANGUAGE_TAG, Constraints, LearnerProfile, Objective, Targets, primary_language
 from recommender.service import CredpathService
-from ui import goal_input, pictures, serving
-from ui.markup import data_markdown
+from ui import badge_input, goal_input, pictures, serving
+from ui.markup import alert, data_markdown
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +87,7 @@ def _field(name: str) -> str:
 
 PAGE_NAMES: dict[str, str] = {path: _field(widget) for path, widget in FIELDS.items()} | {
     "targets": "Targets",
+    "badges": f"“{badge_input.BADGES_LABEL}”",
 }
 
 
@@ -266,6 +267,10 @@ def plan_form(
     min_coverage: str | float | None = None,
     goal: str | None = None,
     assumed: Sequence[str] | None = None,
+    badges: Sequence[str] | str | None = None,
+    badge_trust: str | None = None,
+    badge_support: Sequence[str] | str | None = None,
+    accept_unverified: bool | None = False,
 ) -> Outcome:
     """Plan from the form's values: the plan as Markdown and the path of its JSON, or a readable error
     and, when one field is at fault, that field and a one-line problem to show beside it.
@@ -273,7 +278,9 @@ def plan_form(
     This is the page's edge: every credpath error and every rejected value becomes a message that says
     what is wrong and how to fix it, and names the field it is about so the page can show it there.
     Nothing planned means a message, never an empty result. With ``goal`` (text the goal box resolved) the
-    plan records it, counting its background's ``assumed`` skills (the ones ticked) as confirmed.
+    plan records it, counting its background's ``assumed`` skills (the ones ticked) as confirmed. With
+    ``badges`` (uploaded files), what each verified badge proves counts as held and the plan says which badge
+    covered what (``badge_input.inspect`` reads them with the trust and verification files).
     """
     try:
         profile = LearnerProfile(
@@ -296,12 +303,17 @@ def plan_form(
             ),
             objective=objective or Objective.hours.value,
         )
+        uploads = badge_input.Uploads.of(badges, badge_trust, badge_support, accept_unverified)
+        held = badge_input.inspect(service, uploads)
+        profile = service.with_badges(profile, held, accept_unverified=uploads.accept_unverified)
         if goal:
             pathway = service.plan_goal(
                 goal, profile, assumed=tuple(assumed or ()), alternatives=_alternatives(alternatives), planner=AUTO
             )
         else:
             pathway = service.plan(profile, alternatives=_alternatives(alternatives), planner=AUTO)
+        if held:
+            pathway = service.badge_report(pathway, held, accept_unverified=uploads.accept_unverified)
     except CredpathError as exc:
         field = FIELDS.get(exc.field or "") if isinstance(exc, RequestError) else None
         return Outcome(error_markdown(in_page_terms(exc)), None, field, exc.what)
@@ -334,13 +346,8 @@ def validation_message(exc: ValidationError) -> str:
 
 
 def error_markdown(message: str) -> str:
-    """An error as a visible alert block, one HTML block with no blank line in it, so Markdown never starts
-    inside it. The text is escaped: ids, names and file names must not render as markup."""
-    what, _, fix = message.partition("\nFix: ")
-    body = "<br>".join(html_text(line) for line in what.splitlines())
-    fix_body = "<br>".join(html_text(line) for line in fix.splitlines())
-    fix_html = f'<p class="credpath-fix"><strong>How to fix it:</strong> {fix_body}</p>' if fix else ""
-    return f'<div class="credpath-error" role="alert"><p><strong>Could not plan.</strong> {body}</p>{fix_html}</div>'
+    """An error as a visible alert block (see ``ui.markup.alert``)."""
+    return alert("Could not plan.", message)
 
 
 FORM_ORDER = (
@@ -419,6 +426,7 @@ def render(service: CredpathService) -> None:
             credentials = _picker(credential_choices(service), "credentials")
             gr.Markdown("### What you hold")
             have = _picker(held_choices(service), "have", "Credentials you have earned and skills you already have.")
+            badges = badge_input.render(service)
         with gr.Column(scale=1):
             gr.Markdown("### Your limits")
             with gr.Row():
@@ -507,7 +515,7 @@ def render(service: CredpathService) -> None:
     page = {"api_visibility": "private", **serving.pool(serving.SOLVE_POOL)}
     plan_button.click(
         run,
-        inputs=[*inputs, *goal_box.plan_inputs],
+        inputs=[*inputs, *goal_box.plan_inputs, *badges.inputs],
         outputs=[output, download, *fields.values()],
         api_name="plan_page",
         **page,

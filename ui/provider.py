@@ -28,8 +28,7 @@ from recommender.gaps import GapReport, choose_occupations
 from recommender.gapsformat import to_csv, to_markdown
 from recommender.service import CredpathService
 from ui import pictures, serving
-from ui.learner import error_markdown
-from ui.markup import data_markdown
+from ui.markup import alert, data_markdown
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +95,7 @@ PAGE_NAMES = {
 def _alert(exc: CredpathError | str, heading: str) -> str:
     """An error as the learner page shows it, in this page's words and under this page's own heading."""
     message = exc if isinstance(exc, str) else exc.render(PAGE_NAMES)
-    return error_markdown(message).replace("Could not plan.", heading, 1)
+    return alert(heading, message)
 
 
 def providers_of(service: CredpathService) -> list[str]:

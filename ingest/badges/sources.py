@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,65 @@ def _json(path: Path, what: str, fix: str) -> Any:
         raise ConfigError(f"cannot read the {what}: {exc.strerror or exc}", where=str(path), fix=fix) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"the {what} is not JSON: {exc}", where=str(path), fix=fix) from None
+
+
+STATUS_TYPES = ("BitstringStatusListCredential", "StatusList2021Credential", "RevocationList")
+DID_KEYS = ("verificationMethod", "assertionMethod", "authentication")
+
+
+@dataclass(frozen=True)
+class Support:
+    """Verification files sorted by what they are: status lists, DID documents and anchor records."""
+
+    status: tuple[str, ...] = ()
+    dids: tuple[Path, ...] = ()
+    anchors: tuple[Path, ...] = ()
+
+
+def support_kind(document: Any) -> str | None:
+    """What a verification file is, read from its JSON: "did", "status", "anchor", or None when none of them.
+
+    >>> support_kind({"id": "did:web:example.org", "verificationMethod": []})
+    'did'
+    >>> support_kind({"type": ["VerifiableCredential", "BitstringStatusListCredential"]})
+    'status'
+    >>> support_kind({"txid": "ab12"}), support_kind({"name": "a badge"})
+    ('anchor', None)
+    """
+    if not isinstance(document, dict):
+        return None
+    ident = document.get("id")
+    if isinstance(ident, str) and ident.startswith("did:") and any(k in document for k in DID_KEYS):
+        return "did"
+    kinds = document.get("type")
+    names = [kinds] if isinstance(kinds, str) else [k for k in kinds or () if isinstance(k, str)]
+    subject = document.get("credentialSubject")
+    listed = isinstance(subject, dict) and isinstance(subject.get("encodedList"), str)
+    if listed or any(k in STATUS_TYPES for k in names) or {"revokedAssertions", "revokedCredentials"} & document.keys():
+        return "status"
+    if any(isinstance(document.get(k), str) for k in ("txid", "hash")):
+        return "anchor"
+    return None
+
+
+def sort_support(paths: Sequence[Path]) -> Support:
+    """Verification files given without saying which is which, sorted by their content.
+
+    Raises ConfigError naming the first file that is not JSON or is none of a status list, a DID document
+    and an anchor record.
+    """
+    sorted_: dict[str, list[Path]] = {"status": [], "did": [], "anchor": []}
+    for path in paths:
+        fix = "give status lists, issuers' DID documents (did.json) or anchoring transactions (JSON with a txid)"
+        kind = support_kind(_json(path, "verification file", fix))
+        if kind is None:
+            raise ConfigError(
+                "this file is not a status list, a DID document or an anchor record", where=str(path), fix=fix
+            )
+        sorted_[kind].append(path)
+    return Support(
+        status=tuple(str(p) for p in sorted_["status"]), dids=tuple(sorted_["did"]), anchors=tuple(sorted_["anchor"])
+    )
 
 
 def build_verifier(

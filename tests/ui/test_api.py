@@ -17,6 +17,7 @@ from gradio_client.exceptions import AppError
 import ui.serving
 from bench.load_bench import drive, free_port, profiles
 from recommender.service import CredpathService
+from tests.ingest.badges.factory import Issuer
 from ui import checkplan, provider
 from ui.api import ENDPOINTS
 from ui.app import MAX_FILE_MB, build_app, launch_options
@@ -201,6 +202,24 @@ def test_inspect_badges_verifies_a_badge_and_flags_a_tampered_one(client: Client
     direct = service.inspect_badges(files)
     assert good["maps_to"] == [m.model_dump(mode="json") for m in direct[0].maps_to]
     assert good["checks"] == direct[0].model_dump(mode="json")["checks"]
+
+
+def test_plan_with_badges_skips_what_a_verified_one_proves(client: Client, lookup: Lookup) -> None:
+    issuer = Issuer()
+    good = issuer.jwt(issuer.credential("meridian-sql-basics", "SQL Basics"))
+    head, _, sig = good.split(".")
+    forged = issuer.jwt(issuer.credential("meridian-sql-basics", "SQL Basics", valid_from="2020-01-01T00:00:00Z"))
+    tampered = f"{head}.{forged.split('.')[1]}.{sig}"
+    profile = {"targets": {"occupation": lookup("occupation", "data analyst")}}
+    plain = client.predict(profile=profile, api_name="/plan")
+    held = client.predict(profile=profile, badges=[good], api_name="/plan")
+    ignored = client.predict(profile=profile, badges=[tampered], api_name="/plan")
+    assert "meridian-sql-basics" in {s["credential_id"] for s in plain["steps"]}
+    assert "meridian-sql-basics" not in {s["credential_id"] for s in held["steps"]}
+    assert held["badges"][0]["counted"] is True and held["badges"][0]["source"] == "badges/0"
+    assert held["total_hours"] < plain["total_hours"] and held["verification"]["valid"] is True
+    assert ignored["badges"][0]["counted"] is False and ignored["badges"][0]["status"] == "invalid"
+    assert ignored["steps"] == plain["steps"]
 
 
 def test_resolve_goal_reads_a_pivot_as_the_service_does(client: Client, service: CredpathService) -> None:

@@ -88,6 +88,16 @@ def pick(page: Any, elem_id: str, text: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
+def download_json(page: Any, selector: str, saved: Path) -> Any:
+    """Click the download button or link at ``selector`` once it shows, save the file at ``saved``, read its JSON."""
+    button = page.locator(selector)
+    button.wait_for(state="visible")
+    with page.expect_download() as info:
+        button.click()
+    info.value.save_as(saved)
+    return json.loads(saved.read_text(encoding="utf-8"))
+
+
 def test_learner_plans_a_pathway(page: Any, tmp_path: Path) -> None:
     assert "34 credentials" in page.locator("#catalogue-summary").inner_text()
     pick(page, "learner-occupation", "data an", "data analyst")
@@ -104,13 +114,7 @@ def test_learner_plans_a_pathway(page: Any, tmp_path: Path) -> None:
     assert "Verified: " in output
     assert "minimising hours (optimal)" in output
 
-    download_button = page.locator("#learner-download")
-    download_button.wait_for(state="visible")
-    with page.expect_download() as info:
-        download_button.click()
-    saved = tmp_path / "plan.json"
-    info.value.save_as(saved)
-    plan = json.loads(saved.read_text(encoding="utf-8"))
+    plan = download_json(page, "#learner-download", tmp_path / "plan.json")
     assert plan["verification"]["valid"] is True
     assert plan["request"]["constraints"]["max_cost"] == 5000
     assert plan["total_cost"] <= 5000

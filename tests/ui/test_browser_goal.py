@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from tests.ui.test_browser import app_url, page, pytestmark
+from tests.ui.test_browser import app_url, download_json, page, pytestmark
 
 __all__ = ["app_url", "page", "pytestmark"]
 
@@ -40,13 +39,7 @@ def test_goal_in_words_then_ticks_then_plan(page: Any, tmp_path: Path) -> None:
     output = page.locator("#learner-output").inner_text()
     assert "Verified: " in output and "you confirmed them" in output
 
-    download_button = page.locator("#learner-download")
-    download_button.wait_for(state="visible")
-    with page.expect_download() as info:
-        download_button.click()
-    saved = tmp_path / "plan.json"
-    info.value.save_as(saved)
-    plan = json.loads(saved.read_text(encoding="utf-8"))
+    plan = download_json(page, "#learner-download", tmp_path / "plan.json")
     assert plan["goal"]["text"] == PIVOT
     assert plan["goal"]["chosen"] == plan["request"]["targets"]["occupation"]
     assumed = plan["goal"]["background"]["assumed"]

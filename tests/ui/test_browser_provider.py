@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from tests.ui.test_browser import app_url, page, pytestmark
+from tests.ui.test_browser import app_url, download_json, page, pytestmark
 
 __all__ = ["app_url", "page", "pytestmark"]
 
@@ -37,13 +36,7 @@ def test_provider_gets_a_ranked_report_with_charts_and_downloads(page: Any, tmp_
     coverage = page.locator("#provider-coverage")
     coverage.get_by_text("data scientist").first.wait_for(state="attached")
     assert "data analyst" in coverage.text_content()
-    download = page.locator("#provider-json")
-    download.wait_for(state="visible")
-    with page.expect_download() as info:
-        download.click()
-    saved = tmp_path / "gaps.json"
-    info.value.save_as(saved)
-    report = json.loads(saved.read_text(encoding="utf-8"))
+    report = download_json(page, "#provider-json", tmp_path / "gaps.json")
     assert report["schema_version"] == "1.0"
     assert {c["label"] for c in report["coverage"]} >= {"data analyst", "data scientist"}
     ARTIFACTS.mkdir(exist_ok=True)
