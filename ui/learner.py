@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from graph.errors import CredpathError, RequestError
 from graph.model import Delivery
 from recommender.escape import markdown_text
+from recommender.export import FORMATS
 from recommender.plan import Pathway
 from recommender.planners import AUTO
 from recommender.profile import LANGUAGE_TAG, Constraints, LearnerProfile, Objective, Targets, primary_language
@@ -207,25 +208,33 @@ def _alternatives(value: float | None) -> int:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What pressing "Plan" gives: the text to show, the plan JSON's path, and the field at fault, if any."""
+    """What pressing "Plan" gives: the text to show, the plan's files, and the field at fault, if any."""
 
     text: str
     path: str | None
     field: str | None = None
     problem: str | None = None
+    downloads: tuple[tuple[str, str], ...] = ()
+    """(export format, file path) for each download besides the plan JSON at ``path``."""
 
 
-def plan_json_path(pathway: Pathway) -> str:
-    """Write the plan JSON to a file the page can offer for download, and return its path.
+DOWNLOADS: tuple[tuple[str, str], ...] = (("html", "Printable page (HTML)"), ("markdown", "Markdown"))
+"""The plan's downloads besides its JSON: (export format, button label)."""
+
+
+def plan_file(service: CredpathService, pathway: Pathway, fmt: str = "json") -> str:
+    """Write the plan in export format ``fmt`` to a file the page can offer for download, and return its path.
 
     The file lives in the system temp directory, which Gradio serves files from; its name is the content's
     hash, so the same plan is written once however often it is asked for.
     """
-    text = pathway.model_dump_json(indent=2)
+    text = service.export(pathway, fmt)
     folder = Path(tempfile.gettempdir()) / "credpath-plans"
     folder.mkdir(exist_ok=True)
-    path = folder / f"credpath-plan-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
-    path.write_text(text + "\n", encoding="utf-8")
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    path = folder / f"credpath-plan-{digest}{FORMATS[fmt].suffix}"
+    if not path.exists():
+        path.write_text(text + "\n", encoding="utf-8")
     return str(path)
 
 
@@ -330,7 +339,8 @@ def plan_form(
             ),
             None,
         )
-    return Outcome(service.markdown(pathway), plan_json_path(pathway))
+    files = tuple((fmt, plan_file(service, pathway, fmt)) for fmt, _ in DOWNLOADS)
+    return Outcome(service.markdown(pathway), plan_file(service, pathway), downloads=files)
 
 
 def validation_message(exc: ValidationError) -> str:
@@ -474,7 +484,11 @@ def render(service: CredpathService) -> None:
         "Choose a target occupation, skills or credentials, then press **Plan my pathway**.",
         elem_id="learner-output",
     )
-    download = gr.DownloadButton("Download plan (JSON)", visible=False, elem_id="learner-download")
+    with gr.Row():
+        download = gr.DownloadButton("Download plan (JSON)", visible=False, elem_id="learner-download")
+        others = [
+            gr.DownloadButton(label, visible=False, elem_id=f"learner-download-{fmt}") for fmt, label in DOWNLOADS
+        ]
     dag = _picture("Prerequisites: stages left to right, arrows from the step that meets a requirement", "learner-dag")
     timeline = _picture("Timeline", "learner-timeline")
 
@@ -502,7 +516,9 @@ def render(service: CredpathService) -> None:
     def run(*values: Any) -> list[Any]:
         outcome = plan_form(service, *values)
         marks = [field_mark(name, outcome, infos[name]) for name in FORM_ORDER]
-        return [outcome.text, gr.DownloadButton(value=outcome.path, visible=outcome.path is not None), *marks]
+        files = dict(outcome.downloads)
+        buttons = [gr.DownloadButton(value=files.get(fmt), visible=fmt in files) for fmt, _ in DOWNLOADS]
+        return [outcome.text, gr.DownloadButton(value=outcome.path, visible=outcome.path is not None), *buttons, *marks]
 
     def draw(path: str | None) -> tuple[Any, Any]:
         dag_png, timeline_png = plan_pictures_handler(path)
@@ -516,7 +532,7 @@ def render(service: CredpathService) -> None:
     plan_button.click(
         run,
         inputs=[*inputs, *goal_box.plan_inputs, *badges.inputs],
-        outputs=[output, download, *fields.values()],
+        outputs=[output, download, *others, *fields.values()],
         api_name="plan_page",
         **page,
     ).then(draw, inputs=[download], outputs=[dag, timeline], api_name="plan_pictures", **page)

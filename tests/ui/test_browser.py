@@ -121,6 +121,13 @@ def test_learner_plans_a_pathway(page: Any, tmp_path: Path) -> None:
     assert [s["name"] for s in plan["steps"]] == [
         cell.strip() for cell in table.locator("tbody tr td:nth-child(3)").all_inner_texts()
     ]
+    for fmt, suffix in (("html", ".html"), ("markdown", ".md")):
+        button = page.locator(f"#learner-download-{fmt}")
+        button.wait_for(state="visible")
+        with page.expect_download() as info:
+            button.click()
+        assert info.value.suggested_filename.endswith(suffix)
+        assert "Spreadsheet Foundations" in Path(info.value.path()).read_text(encoding="utf-8")
     page.screenshot(path=str(SCREENSHOT), full_page=True)
 
 
