@@ -30,7 +30,7 @@ from recommender.escape import markdown_text
 from recommender.export import FORMATS
 from recommender.profile import Constraints, LearnerProfile, Objective, Targets
 from recommender.users import LOCAL, AccessDeniedError, Actor, AuthFile
-from ui import learner
+from ui import choices, learner
 from ui.draftview import draft_html, error_html
 from ui.markup import data_markdown
 
@@ -111,9 +111,9 @@ def new_draft(
             ),
             have=tuple(have or ()),
             constraints=Constraints(
-                max_hours=learner._number("max_hours", max_hours),
-                max_cost=learner._number("max_cost", max_cost),
-                hours_per_week=learner._number("hours_per_week", hours_per_week),
+                max_hours=learner.number_field("max_hours", max_hours),
+                max_cost=learner.number_field("max_cost", max_cost),
+                hours_per_week=learner.number_field("hours_per_week", hours_per_week),
             ),
             objective=objective or Objective.hours.value,
         )
@@ -239,17 +239,17 @@ def render(ws: Workspace, auth: AuthFile | None) -> None:
         with gr.Row():
             name = gr.Textbox(label="Learner", max_lines=1, elem_id="advisor-learner")
             occupation = gr.Dropdown(
-                learner.occupation_choices(ws.service),
+                choices.occupation_choices(ws.service),
                 value=None,
                 label="Target occupation",
                 elem_id="advisor-occupation",
             )
-            skills = gr.Dropdown(learner.skill_choices(ws.service), multiselect=True, label="Target skills")
+            skills = gr.Dropdown(choices.skill_choices(ws.service), multiselect=True, label="Target skills")
             credentials = gr.Dropdown(
-                learner.credential_choices(ws.service), multiselect=True, label="Target credentials"
+                choices.credential_choices(ws.service), multiselect=True, label="Target credentials"
             )
         with gr.Row():
-            have = gr.Dropdown(learner.held_choices(ws.service), multiselect=True, label="Already holds")
+            have = gr.Dropdown(choices.held_choices(ws.service), multiselect=True, label="Already holds")
             max_hours = gr.Textbox(label="Max total hours", placeholder="no limit", max_lines=1)
             max_cost = gr.Textbox(label="Max total cost", placeholder="no limit", max_lines=1)
             hours_per_week = gr.Textbox(label="Hours per week", placeholder="optional", max_lines=1)
@@ -278,7 +278,7 @@ def render(ws: Workspace, auth: AuthFile | None) -> None:
         alternative = gr.Dropdown([], label="Swap for (cheapest first)", elem_id="advisor-alternative", scale=3)
         swap_button = gr.Button("Swap", size="sm", elem_id="advisor-swap")
         to_add = gr.Dropdown(
-            learner.credential_choices(ws.service),
+            choices.credential_choices(ws.service),
             value=None,
             label="Add a credential",
             scale=3,
@@ -316,13 +316,13 @@ def render(ws: Workspace, auth: AuthFile | None) -> None:
         batch_zip = gr.File(label="Drafts ZIP")
         batch_summary = data_markdown()
 
-    def choices(actor: Actor) -> tuple[Any, Any]:
+    def listings(actor: Actor) -> tuple[Any, Any]:
         return gr.Dropdown(choices=draft_choices(ws, actor)), gr.Dropdown(choices=ws.comparables(actor))
 
     def show(v: View, actor: Actor) -> tuple[Any, ...]:
         if v.draft_id is None:  # an error: show it, keep the open draft as it was
             return (v.html, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
-        listed, compare_listed = choices(actor)
+        listed, compare_listed = listings(actor)
         return (
             v.html,
             v.draft_id,
@@ -345,7 +345,7 @@ def render(ws: Workspace, auth: AuthFile | None) -> None:
         try:
             actor = user(request)
             line = who_line(auth, getattr(request, "username", None))
-            listed, compare_listed = choices(actor)
+            listed, compare_listed = listings(actor)
         except CredpathError as exc:
             return error_html(exc.message), gr.Dropdown(), gr.Dropdown()
         return line, listed, compare_listed

@@ -14,7 +14,7 @@ from starlette.middleware import Middleware
 from recommender.drafts.workspace import Workspace
 from recommender.service import CredpathService
 from recommender.users import AuthFile, Role
-from ui import advisor, api, checkplan, learner, provider, serving
+from ui import advisor, api, checkplan, choices, learner, provider, serving
 from ui.markup import data_markdown
 
 TITLE = "credpath"
@@ -78,7 +78,7 @@ def build_app(
             "# credpath\nPlan a provably valid micro-credential pathway from what you hold to what you want.",
             elem_id="credpath-title",
         )
-        data_markdown(learner.catalogue_summary(service), elem_id="catalogue-summary")
+        data_markdown(choices.catalogue_summary(service), elem_id="catalogue-summary")
         data_markdown(model_summary(service), elem_id="language-model")
         with gr.Tab("Learner", id="learner"):
             learner.render(service)

@@ -11,9 +11,7 @@ import hashlib
 import logging
 import math
 import os
-import re
 import tempfile
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,13 +25,12 @@ from pydantic import ValidationError
 
 from graph.errors import CredpathError, RequestError
 from graph.model import Delivery
-from recommender.escape import markdown_text
 from recommender.export import FORMATS
 from recommender.plan import Pathway
 from recommender.planners import AUTO
-from recommender.profile import LANGUAGE_TAG, Constraints, LearnerProfile, Objective, Targets, primary_language
+from recommender.profile import Constraints, LearnerProfile, Objective, Targets
 from recommender.service import CredpathService
-from ui import badge_input, goal_input, pictures, serving
+from ui import badge_input, choices, goal_input, pictures, serving
 from ui.markup import alert, data_markdown
 
 log = logging.getLogger(__name__)
@@ -103,65 +100,10 @@ def in_page_terms(exc: CredpathError) -> str:
     return exc.render(PAGE_NAMES)
 
 
-# -- choices -------------------------------------------------------------------------------------------
-
-
-def _unique_labels(pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
-    """(label, id) pairs where a label shared by several ids gets the id appended, so picks are unambiguous."""
-    seen = Counter(label for label, _ in pairs)
-    return [(f"{label} [{ident}]" if seen[label] > 1 else label, ident) for label, ident in pairs]
-
-
-def occupation_choices(service: CredpathService) -> list[tuple[str, str]]:
-    return _unique_labels([(o.label, o.id) for o in service.options("occupation")])
-
-
-def skill_choices(service: CredpathService) -> list[tuple[str, str]]:
-    return _unique_labels([(o.label, o.id) for o in service.options("skill")])
-
-
-def credential_choices(service: CredpathService) -> list[tuple[str, str]]:
-    """Credentials labelled with their provider: two providers often use the same course title."""
-    creds = service.graph.credentials
-    return _unique_labels([(f"{o.label} · {creds[o.id].provider}", o.id) for o in service.options("credential")])
-
-
-def held_choices(service: CredpathService) -> list[tuple[str, str]]:
-    """Credentials and skills in one list, each label saying which it is."""
-    creds = [(f"{label} (credential)", ident) for label, ident in credential_choices(service)]
-    skills = [(f"{label} (skill)", ident) for label, ident in skill_choices(service)]
-    return creds + skills
-
-
-def language_choices(service: CredpathService) -> list[str]:
-    """The language codes the catalogue's credentials are taught in (primary subtags of valid tags), sorted."""
-    tags = (c.language for c in service.catalogue.credentials)
-    return sorted({primary_language(t) for t in tags if re.fullmatch(LANGUAGE_TAG, t)})
-
-
-def provider_choices(service: CredpathService) -> list[str]:
-    return sorted({c.provider for c in service.graph.credentials.values()}, key=str.casefold)
-
-
-def catalogue_summary(service: CredpathService) -> str:
-    """One Markdown line: which catalogue this is, how big, and where it came from (all of it escaped)."""
-    g = service.graph
-    name = markdown_text(service.catalogue.name) or "Catalogue"
-    line = (
-        f"**{name}**: {len(g.credentials):,} credentials · {len(g.skills):,} skills · "
-        f"{len(g.occupations):,} occupations"
-    )
-    if service.source:
-        line += f" · source: {markdown_text(service.source)}"
-    if service.skipped:
-        line += f" · {len(service.skipped):,} entries skipped while loading"
-    return line
-
-
 # -- planning ------------------------------------------------------------------------------------------
 
 
-def _number(field: str, value: str | float | None) -> float | None:
+def number_field(field: str, value: str | float | None) -> float | None:
     """A numeric text field's value: empty means no limit; anything but a finite number is a RequestError."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -301,14 +243,14 @@ def plan_form(
             ),
             have=tuple(have or ()),
             constraints=Constraints(
-                max_hours=_number("max_hours", max_hours),
-                max_cost=_number("max_cost", max_cost),
-                hours_per_week=_number("hours_per_week", hours_per_week),
+                max_hours=number_field("max_hours", max_hours),
+                max_cost=number_field("max_cost", max_cost),
+                hours_per_week=number_field("hours_per_week", hours_per_week),
                 exclude_providers=tuple(exclude_providers or ()),
                 delivery=tuple(delivery or ()),
                 deadline=_date("deadline", deadline),
                 languages=tuple(languages or ()),
-                min_coverage=_number("min_coverage", min_coverage),
+                min_coverage=number_field("min_coverage", min_coverage),
             ),
             objective=objective or Objective.hours.value,
         )
@@ -399,9 +341,9 @@ def _limit_box(field: str, placeholder: str) -> gr.Textbox:
     return gr.Textbox(label=LABELS[field], placeholder=placeholder, max_lines=1, elem_id=_elem_id(field))
 
 
-def _picker(choices: Sequence[tuple[str, str]] | Sequence[str], field: str, info: str | None = None) -> gr.Dropdown:
+def _picker(options: Sequence[tuple[str, str]] | Sequence[str], field: str, info: str | None = None) -> gr.Dropdown:
     """A searchable multiselect for one form field."""
-    return gr.Dropdown(list(choices), multiselect=True, label=LABELS[field], info=info, elem_id=_elem_id(field))
+    return gr.Dropdown(list(options), multiselect=True, label=LABELS[field], info=info, elem_id=_elem_id(field))
 
 
 def _picture(label: str, elem_id: str) -> gr.Image:
@@ -424,7 +366,7 @@ def render(service: CredpathService) -> None:
         with gr.Column(scale=1):
             gr.Markdown("### What you want")
             occupation = gr.Dropdown(
-                occupation_choices(service),
+                choices.occupation_choices(service),
                 value=None,
                 label=LABELS["occupation"],
                 info="Type to search. Its essential skills become your targets.",
@@ -432,10 +374,12 @@ def render(service: CredpathService) -> None:
                 elem_id=_elem_id("occupation"),
             )
             include_optional = gr.Checkbox(label=LABELS["include_optional_skills"], value=False)
-            skills = _picker(skill_choices(service), "skills", "Type to search; pick any number.")
-            credentials = _picker(credential_choices(service), "credentials")
+            skills = _picker(choices.skill_choices(service), "skills", "Type to search; pick any number.")
+            credentials = _picker(choices.credential_choices(service), "credentials")
             gr.Markdown("### What you hold")
-            have = _picker(held_choices(service), "have", "Credentials you have earned and skills you already have.")
+            have = _picker(
+                choices.held_choices(service), "have", "Credentials you have earned and skills you already have."
+            )
             badges = badge_input.render(service)
         with gr.Column(scale=1):
             gr.Markdown("### Your limits")
@@ -459,14 +403,14 @@ def render(service: CredpathService) -> None:
                     elem_id=_elem_id("min_coverage"),
                 )
             languages = gr.Dropdown(
-                language_choices(service),
+                choices.language_choices(service),
                 multiselect=True,
                 allow_custom_value=True,
                 label=LABELS["languages"],
                 info="Only courses taught in these languages; none picked allows every language.",
                 elem_id=_elem_id("languages"),
             )
-            exclude = _picker(provider_choices(service), "exclude_providers")
+            exclude = _picker(choices.provider_choices(service), "exclude_providers")
             delivery = gr.CheckboxGroup(
                 [(d.value.replace("_", " "), d.value) for d in Delivery],
                 label=LABELS["delivery"],

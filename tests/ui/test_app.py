@@ -14,23 +14,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ui.app
+import ui.choices
 import ui.learner
 from graph.model import Delivery
 from recommender.plan import Pathway
 from recommender.service import CredpathService
 from ui.app import build_app, launch, launch_options
-from ui.learner import (
-    FORM_ORDER,
-    LABELS,
-    catalogue_summary,
-    credential_choices,
-    error_markdown,
-    field_mark,
-    held_choices,
-    plan_form,
-    plan_handler,
-    provider_choices,
-)
+from ui.choices import catalogue_summary, credential_choices, held_choices, provider_choices
+from ui.learner import FORM_ORDER, LABELS, error_markdown, field_mark, plan_form, plan_handler
 
 Lookup = Callable[[str, str], str]
 
@@ -253,7 +244,7 @@ def test_choices_cover_the_catalogue(service: CredpathService) -> None:
 
 @given(st.dictionaries(st.text(min_size=1, max_size=8), st.sampled_from(["a", "b", "a [x]", "c"]), max_size=12))
 def test_labels_become_unique(pairs: dict[str, str]) -> None:
-    out = ui.learner._unique_labels([(label, ident) for ident, label in pairs.items()])
+    out = ui.choices.unique_labels([(label, ident) for ident, label in pairs.items()])
     assert [ident for _, ident in out] == list(pairs)
     shared = {label for label in pairs.values() if list(pairs.values()).count(label) > 1}
     for (label, ident), (_, original) in zip(out, [(i, lab) for i, lab in pairs.items()], strict=True):

@@ -16,7 +16,8 @@ from markdown_it import MarkdownIt
 from recommender.service import CredpathService
 from tests.markup import HOSTILE_TEXT, markup_catalogue
 from ui.app import build_app
-from ui.learner import catalogue_summary, error_markdown, plan_form
+from ui.choices import catalogue_summary
+from ui.learner import error_markdown, plan_form
 from ui.markup import DATA_MARKDOWN
 from ui.provider import area_handler, catalogue_handler, report_handler
 

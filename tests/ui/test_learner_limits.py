@@ -10,7 +10,8 @@ import pytest
 
 from recommender.service import CredpathService
 from tests.ui.test_app import form, load
-from ui.learner import FORM_ORDER, LABELS, language_choices, plan_form
+from ui.choices import language_choices
+from ui.learner import FORM_ORDER, LABELS, plan_form
 
 
 def test_the_limits_reach_the_plan(service: CredpathService, lookup: Callable[[str, str], str]) -> None:
