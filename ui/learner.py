@@ -31,7 +31,7 @@ from recommender.planners import AUTO
 from recommender.profile import Constraints, LearnerProfile, Objective, Targets
 from recommender.service import CredpathService
 from ui import badge_input, choices, goal_input, pictures, serving
-from ui.markup import alert, data_markdown
+from ui.markup import alert, data_markdown, picture
 
 log = logging.getLogger(__name__)
 
@@ -346,19 +346,6 @@ def _picker(options: Sequence[tuple[str, str]] | Sequence[str], field: str, info
     return gr.Dropdown(list(options), multiselect=True, label=LABELS[field], info=info, elem_id=_elem_id(field))
 
 
-def _picture(label: str, elem_id: str) -> gr.Image:
-    """A server-drawn picture of the plan, hidden until there is one."""
-    return gr.Image(
-        label=label,
-        type="filepath",
-        format="png",
-        interactive=False,
-        visible=False,
-        buttons=["download", "fullscreen"],
-        elem_id=elem_id,
-    )
-
-
 def render(service: CredpathService) -> None:
     """Lay out the learner page inside the current ``gr.Blocks`` and connect its button to ``plan_handler``."""
     goal_box = goal_input.render(service)
@@ -433,8 +420,8 @@ def render(service: CredpathService) -> None:
         others = [
             gr.DownloadButton(label, visible=False, elem_id=f"learner-download-{fmt}") for fmt, label in DOWNLOADS
         ]
-    dag = _picture("Prerequisites: stages left to right, arrows from the step that meets a requirement", "learner-dag")
-    timeline = _picture("Timeline", "learner-timeline")
+    dag = picture("Prerequisites: stages left to right, arrows from the step that meets a requirement", "learner-dag")
+    timeline = picture("Timeline", "learner-timeline")
 
     inputs = [
         occupation,

@@ -42,3 +42,22 @@ def alert(heading: str, message: str) -> str:
     fix_html = f'<p class="credpath-fix"><strong>How to fix it:</strong> {fix_body}</p>' if fix else ""
     head = f"<p><strong>{html_text(heading)}</strong> {body}</p>"
     return f'<div class="credpath-error" role="alert">{head}{fix_html}</div>'
+
+
+def picture(label: str, elem_id: str) -> gr.Image:
+    """A server-drawn picture, hidden until there is one.
+
+    The picture carries its own title, so the block's label is not drawn over its top corner; it stays the
+    block's accessible name and the image's alt text.
+    """
+    return gr.Image(
+        label=label,
+        show_label=False,
+        alt_text=label,
+        type="filepath",
+        format="png",
+        interactive=False,
+        visible=False,
+        buttons=["download", "fullscreen"],
+        elem_id=elem_id,
+    )

@@ -28,7 +28,7 @@ from recommender.gaps import GapReport, choose_occupations
 from recommender.gapsformat import to_csv, to_markdown
 from recommender.service import CredpathService
 from ui import pictures, serving
-from ui.markup import alert, data_markdown
+from ui.markup import alert, data_markdown, picture
 
 log = logging.getLogger(__name__)
 
@@ -301,8 +301,8 @@ def render(service: CredpathService, guard: Guard | None = None) -> None:
     button = gr.Button("Show the gap report", variant="primary", elem_id="provider-report")
     summary = data_markdown(elem_id="provider-summary")
     with gr.Row():
-        missing_chart = pictures_image("Most demanded skills not taught", "provider-missing-chart")
-        coverage_chart = pictures_image("Coverage per occupation", "provider-coverage-chart")
+        missing_chart = picture("Most demanded skills not taught", "provider-missing-chart")
+        coverage_chart = picture("Coverage per occupation", "provider-coverage-chart")
     missing = _table(MISSING_HEADERS, "Missing skills, most demanded first", "provider-missing")
     coverage = _table(COVERAGE_HEADERS, "Coverage per occupation, least covered first", "provider-coverage")
     unmeetable = _table(UNMEETABLE_HEADERS, "Credentials nobody can start", "provider-unmeetable")
@@ -372,17 +372,4 @@ def render(service: CredpathService, guard: Guard | None = None) -> None:
         ],
         api_name="gaps_page",
         **page,
-    )
-
-
-def pictures_image(label: str, elem_id: str) -> gr.Image:
-    """A server-drawn chart, hidden until there is one."""
-    return gr.Image(
-        label=label,
-        type="filepath",
-        format="png",
-        interactive=False,
-        visible=False,
-        buttons=["download", "fullscreen"],
-        elem_id=elem_id,
     )
