@@ -19,6 +19,7 @@ import gradio as gr
 from graph.errors import CredpathError
 from recommender.escape import markdown_text
 from recommender.service import CredpathService
+from ui import request_reading, serving
 from ui.markup import alert, data_markdown
 
 GOAL_LABEL = "Your goal, in your own words"
@@ -37,6 +38,7 @@ class GoalOptions:
     background: list[tuple[str, str]] = field(default_factory=list)
     resolved: str | None = None
     problem: str | None = None
+    reading: request_reading.Reading | None = None
 
 
 def candidate_value(kind: str, ident: str) -> str:
@@ -50,7 +52,9 @@ def candidate_value(kind: str, ident: str) -> str:
 
 def find_options(service: CredpathService, text: str | None) -> GoalOptions:
     """Resolve the goal text: ranked candidates (the top one chosen unless the reading is ambiguous) and,
-    for a pivot, the background occupation's essential skills as likely held, none of them ticked."""
+    for a pivot, the background occupation's essential skills as likely held, none of them ticked. With a
+    language model configured, it also reads the limits, holdings and wishes the text states
+    (``request_reading``)."""
     try:
         goal = service.resolve_goal(text or "")
     except CredpathError as exc:
@@ -83,7 +87,9 @@ def find_options(service: CredpathService, text: str | None) -> GoalOptions:
             "(nothing is counted as held until you tick it)."
         )
     lines.extend(f"- {markdown_text(note)}" for note in goal.notes)
-    return GoalOptions("\n\n".join(lines), candidates, chosen, background, goal.text)
+    reading, said = request_reading.read_request(service, goal.text)
+    lines += [said] if said else []
+    return GoalOptions("\n\n".join(lines), candidates, chosen, background, goal.text, reading=reading)
 
 
 def choose_candidate(
@@ -127,15 +133,20 @@ class GoalInput:
     all_held: gr.Button
     resolved: gr.Textbox
     offered: gr.Textbox
+    read: gr.Textbox
 
     @property
     def plan_inputs(self) -> list[Any]:
-        return [self.resolved, self.background]
+        return [self.resolved, self.background, self.read]
 
-    def connect(self, occupation: gr.Dropdown, skills: gr.Dropdown, have: gr.Dropdown) -> None:
-        """Wire the goal box to the page's pickers: candidates fill the targets, ticks fill the held picker."""
+    def connect(self, occupation: gr.Dropdown, skills: gr.Dropdown, have: gr.Dropdown, limits: dict[str, Any]) -> None:
+        """Wire the goal box to the page's pickers: candidates fill the targets, ticks fill the held picker, and
+        what a language model read fills ``limits`` (form field name -> widget) and the held picker."""
+        limit_names = list(limits)
 
-        def run(text: str | None, occ: str | None, chosen_skills: list[str] | None) -> list[Any]:
+        def run(
+            text: str | None, occ: str | None, chosen_skills: list[str] | None, held: list[str] | None
+        ) -> list[Any]:
             found = find_options(self.service, text)
             occ_value, skill_value = choose_candidate(found.chosen, occ, chosen_skills)
             targets = [occ_value, skill_value] if found.chosen else [gr.update(), gr.update()]
@@ -145,6 +156,12 @@ class GoalInput:
                 else gr.update(info=GOAL_INFO, elem_classes=[])
             )
             ids = [ident for _, ident in found.background]
+            values = request_reading.field_values(self.service, found.reading) if found.reading else {}
+            held_update = (
+                list(dict.fromkeys((*(held or ()), *found.reading.profile.have)))
+                if found.reading and found.reading.profile.have
+                else gr.update()
+            )
             return [
                 found.message,
                 mark,
@@ -153,12 +170,16 @@ class GoalInput:
                 gr.Button(visible=bool(ids)),
                 found.resolved,
                 "\n".join(ids),
+                request_reading.carry(found.reading),
                 *targets,
+                held_update,
+                *(values.get(name, gr.update()) for name in limit_names),
             ]
 
+        reads = self.service.language_model() is not None
         self.find.click(
             run,
-            inputs=[self.text, occupation, skills],
+            inputs=[self.text, occupation, skills, have],
             outputs=[
                 self.message,
                 self.text,
@@ -167,13 +188,17 @@ class GoalInput:
                 self.all_held,
                 self.resolved,
                 self.offered,
+                self.read,
                 occupation,
                 skills,
+                have,
+                *limits.values(),
             ],
             api_name="find_goal_options",
             api_visibility="private",
+            **serving.pool(serving.LLM_POOL if reads else serving.SOLVE_POOL),
         )
-        self.text.input(lambda: "", outputs=[self.resolved], api_visibility="private")
+        self.text.input(lambda: ("", ""), outputs=[self.resolved, self.read], api_visibility="private")
         self.candidates.input(
             choose_candidate,
             inputs=[self.candidates, occupation, skills],
@@ -211,4 +236,5 @@ def render(service: CredpathService) -> GoalInput:
     # Hidden boxes, not gr.State: state makes Gradio keep a heartbeat request open for the session.
     resolved = gr.Textbox(visible=False, elem_id="goal-resolved")
     offered = gr.Textbox(visible=False, elem_id="goal-offered")
-    return GoalInput(service, text, find, message, candidates, background, all_held, resolved, offered)
+    read = gr.Textbox(visible=False, elem_id="goal-read")
+    return GoalInput(service, text, find, message, candidates, background, all_held, resolved, offered, read)

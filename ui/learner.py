@@ -30,7 +30,7 @@ from recommender.plan import Pathway
 from recommender.planners import AUTO
 from recommender.profile import Constraints, LearnerProfile, Objective, Targets
 from recommender.service import CredpathService
-from ui import badge_input, choices, goal_input, pictures, serving
+from ui import badge_input, choices, goal_input, pictures, request_reading, serving
 from ui.markup import alert, data_markdown, picture
 
 log = logging.getLogger(__name__)
@@ -218,6 +218,7 @@ def plan_form(
     min_coverage: str | float | None = None,
     goal: str | None = None,
     assumed: Sequence[str] | None = None,
+    read: str | None = None,
     badges: Sequence[str] | str | None = None,
     badge_trust: str | None = None,
     badge_support: Sequence[str] | str | None = None,
@@ -229,7 +230,8 @@ def plan_form(
     This is the page's edge: every credpath error and every rejected value becomes a message that says
     what is wrong and how to fix it, and names the field it is about so the page can show it there.
     Nothing planned means a message, never an empty result. With ``goal`` (text the goal box resolved) the
-    plan records it, counting its background's ``assumed`` skills (the ones ticked) as confirmed. With
+    plan records it, counting its background's ``assumed`` skills (the ones ticked) as confirmed, and with
+    ``read`` (what a language model read from it, ``request_reading.carry``) the learner's wishes. With
     ``badges`` (uploaded files), what each verified badge proves counts as held and the plan says which badge
     covered what (``badge_input.inspect`` reads them with the trust and verification files).
     """
@@ -254,15 +256,19 @@ def plan_form(
             ),
             objective=objective or Objective.hours.value,
         )
+        wishes = request_reading.carried(read) if goal else None
+        if wishes is not None:
+            profile = profile.model_copy(update={"preferences": wishes[0]})
+        options: dict[str, Any] = {"alternatives": _alternatives(alternatives), "planner": AUTO}
+        if wishes is not None:
+            options["understood"] = wishes[1]
         uploads = badge_input.Uploads.of(badges, badge_trust, badge_support, accept_unverified)
         held = badge_input.inspect(service, uploads)
         profile = service.with_badges(profile, held, accept_unverified=uploads.accept_unverified)
         if goal:
-            pathway = service.plan_goal(
-                goal, profile, assumed=tuple(assumed or ()), alternatives=_alternatives(alternatives), planner=AUTO
-            )
+            pathway = service.plan_goal(goal, profile, assumed=tuple(assumed or ()), **options)
         else:
-            pathway = service.plan(profile, alternatives=_alternatives(alternatives), planner=AUTO)
+            pathway = service.plan(profile, **options)
         if held:
             pathway = service.badge_report(pathway, held, accept_unverified=uploads.accept_unverified)
     except CredpathError as exc:
@@ -441,7 +447,12 @@ def render(service: CredpathService) -> None:
         min_coverage,
     ]
     fields = dict(zip(FORM_ORDER, inputs, strict=True))
-    goal_box.connect(occupation, skills, have)
+    goal_box.connect(
+        occupation,
+        skills,
+        have,
+        {name: fields[name] for name in ("max_hours", "max_cost", "hours_per_week", "exclude_providers", "delivery")},
+    )
     infos = {name: getattr(widget, "info", None) for name, widget in fields.items()}
 
     def run(*values: Any) -> list[Any]:
