@@ -16,24 +16,23 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    commands=[
+        plan.plan,
+        plan.verify,
+        goal.goal,
+        badges.badges,
+        gaps.gaps,
+        catalogue.ingest,
+        catalogue.search,
+        catalogue.validate,
+        catalogue.schema,
+        batch.batch,
+        serve.serve,
+        serve.users,
+    ],
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(package_name="credpath")
 def main() -> None:
     """credpath: plan a provably valid micro-credential pathway from what you hold to what you want."""
-
-
-for command in (
-    plan.plan,
-    plan.verify,
-    goal.goal,
-    badges.badges,
-    gaps.gaps,
-    catalogue.ingest,
-    catalogue.search,
-    catalogue.validate,
-    catalogue.schema,
-    batch.batch,
-    serve.serve,
-    serve.users,
-):
-    main.add_command(command)
