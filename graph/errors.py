@@ -17,7 +17,7 @@
     ├── ConfigError               configuration is missing or invalid
     └── StoreError                the catalogue index (Chroma) cannot be opened, read or written
 
-Errors become exit codes and friendly messages only at the edges (``ui/cli.py`` ``edge()`` and the web
+Errors become exit codes and friendly messages only at the edges (``ui/cli/edge.py`` ``edge()`` and the web
 page's handlers). A ``RequestError`` names a ``LearnerProfile`` field path such as ``targets.skills``;
 each edge shows it in its own words (a CLI flag, a form label).
 """

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.errors import RequestError
-from graph.model import Catalogue
+from graph.model import Catalogue, Kind
+from graph.skillgraph import SkillGraph
 from ingest.search import CatalogueSearch, SearchKind, normalise_label
 from recommender.plan import Goal, GoalBackground, GoalCandidate
+from recommender.profile import LearnerProfile
 
 MAX_GOAL_CHARS = 1000
 """Longer text is not a goal but a document: the resolver asks for one or two sentences instead."""
@@ -324,3 +326,46 @@ def resolve_lines(resolver: GoalResolver, raw: bytes, *, k: int = 5) -> Iterator
             yield GoalLine(line=number, text=text[:MAX_GOAL_CHARS], goal=resolver.resolve(text, k=k))
         except RequestError as exc:
             yield GoalLine(line=number, text=text[:MAX_GOAL_CHARS], error=exc.what, fix=exc.fix)
+
+
+def apply_goal(
+    g: SkillGraph,
+    goal: Goal,
+    profile: LearnerProfile,
+    *,
+    assume_background: bool = False,
+    assumed: Sequence[str] = (),
+) -> tuple[Goal, LearnerProfile]:
+    """The resolved goal with what was chosen and assumed, and ``profile`` with its targets filled from it.
+
+    The top occupation becomes the target unless the profile names one; skills the goal names are
+    added. A pivot's background skills count as held only with ``assume_background`` (the learner
+    confirmed them), or only those of them in ``assumed`` (the learner ticked them one by one): nothing
+    is assumed silently.
+    """
+    t = profile.targets
+    occupation = t.occupation or goal.chosen
+    skills = tuple(dict.fromkeys((*t.skills, *goal.target_skills)))
+    if occupation is None and not skills and not t.credentials:
+        raise RequestError(
+            f"the goal {goal.text[:60]!r} names no occupation or skill in the catalogue",
+            field="goal",
+            fix="name an occupation ('become a nurse') or skills ('learn SQL'), or give a target directly",
+        )
+    have = profile.have
+    background = goal.background
+    if background is not None and background.likely_held and (assume_background or assumed):
+        ticked = background.likely_held if assume_background else tuple(dict.fromkeys(assumed))
+        stray = [s for s in ticked if s not in background.likely_held]
+        if stray:
+            raise RequestError(
+                f"{stray[0]!r} is not one of the background's likely-held skills",
+                field="goal",
+                fix="confirm only skills listed as likely held for this goal's background",
+            )
+        background = background.model_copy(update={"assumed": ticked})
+        have = tuple(dict.fromkeys((*have, *ticked)))
+    targets = t.model_copy(update={"occupation": occupation, "skills": skills})
+    chosen = g.find(Kind.occupation, occupation) if occupation else None
+    goal = goal.model_copy(update={"chosen": chosen or occupation, "background": background})
+    return goal, profile.model_copy(update={"targets": targets, "have": have})

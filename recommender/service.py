@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import logging
 import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -14,47 +13,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from graph.algorithms import Attainable, Gap, attainable, catalogue_gaps
-from graph.errors import ConfigError, InfeasiblePlanError, PlanVerificationError, RequestError
+from graph.errors import ConfigError, RequestError
 from graph.model import Catalogue, Kind
 from graph.skillgraph import SkillGraph
 from graph.validate import Problem, validate
 from ingest.badges import BadgeResult
 from ingest.formats import Override, Skipped
 from ingest.settings import Settings
-from recommender.build import (
-    PENDING,
-    build_steps,
-    covered_targets,
-    earned_on_the_way,
-    explanation,
-    objective_value,
-    totals,
-)
+from recommender.assemble import verified_pathway
 from recommender.gaps import GapReport, choose_occupations, choose_provider, gap_report
-from recommender.goals import GoalLine, GoalResolver, resolve_lines
-from recommender.plan import (
-    Alternative,
-    Goal,
-    LLMRun,
-    Pathway,
-    Understood,
-    Verification,
-)
-from recommender.planners import DEFAULT_PLANNER, ExactPlanner, Planner, Proposal, get_planner
-from recommender.problem import PlanProblem, prepare
+from recommender.goals import GoalLine, GoalResolver, apply_goal, resolve_lines
+from recommender.plan import Goal, Pathway, Understood
+from recommender.planners import DEFAULT_PLANNER, Planner, get_planner
+from recommender.problem import prepare
 from recommender.profile import LearnerProfile
-from recommender.reach import occupation_reach
 from recommender.render import to_markdown
 from recommender.settings import PlannerSettings
-from recommender.verify import target_ids, verify, verify_steps
-
-log = logging.getLogger(__name__)
+from recommender.verify import verify
 
 if TYPE_CHECKING:
     from ingest.store import CatalogueIndex, SearchHit
-    from recommender.batch import Outcome
-
-if TYPE_CHECKING:
     from recommender.batch import Outcome
     from recommender.drafts.store import DraftStore
     from recommender.drafts.workspace import Workspace
@@ -295,32 +273,7 @@ class CredpathService:
         is assumed silently.
         """
         goal = self.resolve_goal(text, k=k)
-        t = profile.targets
-        occupation = t.occupation or goal.chosen
-        skills = tuple(dict.fromkeys((*t.skills, *goal.target_skills)))
-        if occupation is None and not skills and not t.credentials:
-            raise RequestError(
-                f"the goal {goal.text[:60]!r} names no occupation or skill in the catalogue",
-                field="goal",
-                fix="name an occupation ('become a nurse') or skills ('learn SQL'), or give a target directly",
-            )
-        have = profile.have
-        background = goal.background
-        if background is not None and background.likely_held and (assume_background or assumed):
-            ticked = background.likely_held if assume_background else tuple(dict.fromkeys(assumed))
-            stray = [s for s in ticked if s not in background.likely_held]
-            if stray:
-                raise RequestError(
-                    f"{stray[0]!r} is not one of the background's likely-held skills",
-                    field="goal",
-                    fix="confirm only skills listed as likely held for this goal's background",
-                )
-            background = background.model_copy(update={"assumed": ticked})
-            have = tuple(dict.fromkeys((*have, *ticked)))
-        targets = t.model_copy(update={"occupation": occupation, "skills": skills})
-        chosen = self.graph.find(Kind.occupation, occupation) if occupation else None
-        goal = goal.model_copy(update={"chosen": chosen or occupation, "background": background})
-        return goal, profile.model_copy(update={"targets": targets, "have": have})
+        return apply_goal(self.graph, goal, profile, assume_background=assume_background, assumed=assumed)
 
     def plan_goal(
         self,
@@ -370,159 +323,9 @@ class CredpathService:
         p = prepare(g, profile)
         asked = get_planner(planner, self.planner_settings) if isinstance(planner, str) else planner
         limit = time_limit if time_limit is not None else self.planner_settings.plan_time_limit
-        exact = isinstance(asked, ExactPlanner)
-        rounds = 1 if exact else self.planner_settings.planner_rounds
-        feedback: Verification | None = None
-        fallback: str | None = None
-        made = 0
-        while made < rounds:
-            try:
-                proposal = asked.propose(p, feedback=feedback, alternatives=alternatives, time_limit=limit)
-            except Exception as exc:
-                if exact:
-                    raise
-                log.warning("the %s planner failed", asked.name, exc_info=True)
-                fallback = f"the {asked.name} planner failed ({type(exc).__name__}: {exc})"
-                break
-            made += 1
-            draft, dropped = self._assemble(p, proposal, asked.name, wanted=alternatives)
-            check = verify(g, draft)
-            if check.valid:
-                return self._llm_record(asked, self._deliver(p, draft, check, dropped, rounds=made), understood)
-            if exact:
-                raise PlanVerificationError(
-                    f"the {asked.name} planner proposed an unsound plan", problems=check.problems
-                )
-            feedback = check
-        if fallback is None and feedback is not None:
-            shown = "; ".join(feedback.problems[:3]) + ("; ..." if len(feedback.problems) > 3 else "")
-            fallback = f"the {asked.name} planner's plan failed verification after {made} round(s) ({shown})"
-        stand_in = ExactPlanner()
-        proposal = stand_in.propose(p, alternatives=alternatives, time_limit=limit)
-        draft, dropped = self._assemble(p, proposal, stand_in.name, wanted=alternatives)
-        check = verify(g, draft)
-        if not check.valid:
-            raise PlanVerificationError("the exact planner proposed an unsound plan", problems=check.problems)
-        reason = fallback or f"the {asked.name} planner made no proposal"
-        note = f"{reason[0].upper()}{reason[1:]}; this is the exact planner's plan instead."
-        delivered = self._deliver(p, draft, check, (note, *dropped), rounds=made, fallback=reason)
-        return self._llm_record(asked, delivered, understood)
-
-    def _llm_record(self, planner: Planner, pathway: Pathway, understood: Understood | None) -> Pathway:
-        """The pathway with the LLM planner's record and narrative; with another planner, only ``understood``."""
-        from recommender.llm.planner import LLMPlanner
-        from recommender.llm.run import finish
-        from recommender.settings import LLMSettings
-
-        if isinstance(planner, LLMPlanner):
-            return finish(self.graph, pathway, planner, understood=understood)
-        if understood is None:
-            return pathway
-        settings = LLMSettings()
-        record = LLMRun(model=settings.llm or "none", method=settings.llm_method, rounds=0, understood=understood)
-        return pathway.model_copy(update={"llm": record})
-
-    def _assemble(
-        self, p: PlanProblem, proposal: Proposal, planner: str, *, wanted: int = 0
-    ) -> tuple[Pathway, tuple[str, ...]]:
-        """A draft Pathway from a proposal, and notes on alternatives fewer than ``wanted`` or dropped."""
-        g = self.graph
-        steps = build_steps(p, proposal.chosen, proposal.order)
-        uncovered = tuple(p.uncovered) + proposal.uncovered
-        covered = covered_targets(p, steps)
-        hours, cost, weeks = totals(p, steps)
-        coverage, nearest = occupation_reach(g, p.profile.targets.occupation, p.held_credentials, p.held_skills)
-        alternatives_out = []
-        dropped = []
-        targets = target_ids(g, p.profile)
-        for n, alt in enumerate(proposal.alternatives, start=1):
-            alt_steps = build_steps(p, alt)
-            a_hours, a_cost, _ = totals(p, alt_steps)
-            a_covered = covered_targets(p, alt_steps)
-            check = verify_steps(
-                g,
-                p.profile,
-                alt_steps,
-                total_hours=a_hours,
-                total_cost=a_cost,
-                covered=a_covered,
-                uncovered=[t for t in targets if t not in a_covered],
-            )
-            if not check.valid:
-                dropped.append(f"Alternative {n} was dropped: it failed verification ({'; '.join(check.problems)}).")
-                continue
-            alternatives_out.append(
-                Alternative(
-                    steps=alt_steps,
-                    total_hours=a_hours,
-                    total_cost=a_cost,
-                    objective_value=objective_value(p, alt_steps),
-                    added=tuple(sorted(alt - proposal.chosen)),
-                    removed=tuple(sorted(proposal.chosen - alt)),
-                    verification=check,
-                )
-            )
-        proposed = len(proposal.alternatives)
-        if proposed < wanted:
-            dropped.insert(0, _fewer_alternatives(wanted, proposed, planner))
-        currencies = {s.currency for s in steps}
-        labels = {s.credential_id: s.name for s in steps}
-        reasons = tuple(f"{labels.get(c, c)}: {why}" for c, why in proposal.rationale.items())
-        draft = Pathway(
-            request=p.profile,
-            steps=steps,
-            covered=covered,
-            already_held=tuple(t.id for t in p.already_held),
-            uncovered=uncovered,
-            earned=earned_on_the_way(p, steps),
-            total_hours=hours,
-            total_cost=cost,
-            currency=currencies.pop() if len(currencies) == 1 else "USD",
-            total_weeks=weeks,
-            optimal=proposal.quality.optimal,
-            quality=proposal.quality,
-            alternatives=tuple(alternatives_out),
-            verification=PENDING,
-            planner=planner,
-            explanation=explanation(p, steps, proposal.quality, uncovered),
-            notes=proposal.notes + reasons,
-            coverage=coverage,
-            nearest_occupations=nearest,
-        )
-        return draft, tuple(dropped)
-
-    def _deliver(
-        self,
-        p: PlanProblem,
-        draft: Pathway,
-        check: Verification,
-        dropped: tuple[str, ...],
-        *,
-        rounds: int,
-        fallback: str | None = None,
-    ) -> Pathway:
-        """The verified plan, or InfeasiblePlanError with every reason when it reaches no target at all.
-
-        With an occupation target the plan says how much of it the catalogue covers and, when not all of
-        it, the nearest occupations the catalogue can teach in full.
-        """
-        if not draft.covered and draft.uncovered:
-            g = self.graph
-            near = "; ".join(f"{n.label} ({n.occupation}, shares {n.shared})" for n in draft.nearest_occupations)
-            raise InfeasiblePlanError(
-                "nothing can be planned: "
-                + "; ".join(f"{g.label((u.kind, u.target))}: {u.detail}" for u in draft.uncovered),
-                unmet=[u.target for u in draft.uncovered],
-                fix="relax the constraints, add what you hold to ${have}, or choose other targets"
-                + (f"; nearest occupations the catalogue can teach in full: {near}" if near else ""),
-            )
-        return draft.model_copy(
-            update={
-                "verification": check,
-                "notes": dropped + draft.notes,
-                "rounds": rounds,
-                "fallback": fallback,
-            }
+        rounds = self.planner_settings.planner_rounds
+        return verified_pathway(
+            g, p, asked, rounds=rounds, alternatives=alternatives, time_limit=limit, understood=understood
         )
 
     # -- badges the learner holds ------------------------------------------------------------------
@@ -667,16 +470,3 @@ class CredpathService:
         from recommender.export import export
 
         return export(pathway, self.graph, fmt)
-
-
-def _fewer_alternatives(wanted: int, proposed: int, planner: str) -> str:
-    """The note for a plan with fewer alternatives than asked for."""
-    if proposed == 0 and planner != ExactPlanner.name:
-        return (
-            f"{wanted} alternative plan(s) were asked for, but the {planner} planner makes a single plan; "
-            "the exact planner lists alternatives."
-        )
-    return (
-        f"{wanted} alternative plan(s) were asked for; the {planner} planner found {proposed} other distinct "
-        "plan(s) within the time limit."
-    )
