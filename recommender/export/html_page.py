@@ -1,4 +1,4 @@
-"""The printable HTML export: one self-contained page (no scripts, nothing fetched), every catalogue string escaped."""
+"""The printable HTML export: one self-contained page (no scripts, nothing fetched, pictures inline), text escaped."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from html import escape
 from graph.model import Kind
 from graph.skillgraph import SkillGraph
 from recommender.escape import html_link
+from recommender.pictures import inline_svg, plan_dag, timeline
 from recommender.plan import Pathway
 
 STYLE = """
@@ -15,7 +16,10 @@ table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
 th, td { border: 1px solid #999; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
 th { background: #eee; }
 .invalid { color: #7f1d1d; font-weight: bold; }
-@media print { body { margin: 0; } a { color: inherit; text-decoration: none; } tr { break-inside: avoid; } }
+figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
+@media print {
+  body { margin: 0; } a { color: inherit; text-decoration: none; } tr, figure { break-inside: avoid; }
+}
 @page { size: A4; margin: 15mm; }
 """
 
@@ -25,7 +29,8 @@ def _money(value: float, currency: str) -> str:
 
 
 def write(pathway: Pathway, g: SkillGraph) -> str:
-    """A printable page: summary, the ordered steps with what each needs, coverage, and the verifier's verdict."""
+    """A printable page: summary, the ordered steps with what each needs, the prerequisite graph and timeline
+    (inline SVG), coverage, and the verifier's verdict."""
     e = escape
     t = pathway.request.targets
     goal = [g.label((Kind.occupation, t.occupation))] if t.occupation else []
@@ -60,6 +65,10 @@ def write(pathway: Pathway, g: SkillGraph) -> str:
                 f"<td>{met or '—'}</td></tr>"
             )
         out.append("</tbody></table>")
+        out.append('<h2>Prerequisites</h2><figure role="img" aria-label="Prerequisite graph of the plan">')
+        out += [inline_svg(plan_dag(pathway)), "</figure>"]
+        out.append('<h2>Timeline</h2><figure role="img" aria-label="Timeline of the plan">')
+        out += [inline_svg(timeline(pathway)), "</figure>"]
     else:
         out.append("<p>No credentials to take.</p>")
     if pathway.covered:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Mapping, Sequence
 from html.parser import HTMLParser
 from typing import Any
@@ -183,3 +184,14 @@ def test_every_format_exports_and_unknown_ones_are_refused(service: CredpathServ
     assert Pathway.model_validate_json(export(pathway, service.graph, "json")) == pathway
     with pytest.raises(RequestError, match="unknown export format"):
         export(pathway, service.graph, "pdf")
+
+
+def test_html_carries_the_plans_pictures_inline(service: CredpathService) -> None:
+    pathway = service.plan(PROFILES[0])
+    page = export(pathway, service.graph, "html")
+    parser = _Text()
+    parser.feed(page)
+    assert parser.tags.count("svg") == 2 and "img" not in parser.tags
+    assert "<h2>Prerequisites</h2>" in page and "<h2>Timeline</h2>" in page
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', page), "nothing is fetched when the page is opened"
+    assert pathway.steps[0].name.replace("&", "&amp;") in page.split("<h2>Timeline</h2>")[1]

@@ -9,7 +9,9 @@ from pathlib import Path
 from PIL import Image
 
 from recommender.service import CredpathService
+from tests.recommender.test_pictures import chain, plan
 from tests.ui.test_app import form
+from ui import pictures
 from ui.app import build_app
 from ui.learner import plan_handler, plan_pictures_handler
 
@@ -53,3 +55,11 @@ def test_the_page_has_both_pictures_and_their_endpoint(service: CredpathService)
     ids = {c.get("props", {}).get("elem_id") for c in config["components"]}
     assert {"learner-dag", "learner-timeline"} <= ids
     assert "plan_pictures" in json.dumps(config["dependencies"])
+
+
+def test_saved_pictures_are_named_by_content() -> None:
+    pathway = plan(chain(4))
+    first = pictures.plan_pictures(pathway)
+    assert first is not None and first == pictures.plan_pictures(pathway)
+    assert all(Path(p).read_bytes().startswith(b"\x89PNG") for p in first)
+    assert pictures.plan_pictures(pathway.model_copy(update={"steps": ()})) is None

@@ -73,7 +73,7 @@ def gaps(
             render = to_text if fmt == "text" else to_markdown
             click.echo(render(report, limit or None), nl=False)
         if pictures:
-            from ui import pictures as drawing
+            from recommender import pictures as drawing
 
             figures = {
                 "gaps-missing": drawing.missing_skills_chart(report),

@@ -101,7 +101,7 @@ def badge_sources(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def write_pictures(folder: Path, figures: dict[str, Any]) -> None:
     """Each figure as ``folder/NAME.svg``; the paths go to stderr so that stdout stays the report."""
-    from ui.pictures import to_bytes
+    from recommender.pictures import to_bytes
 
     try:
         folder.mkdir(parents=True, exist_ok=True)

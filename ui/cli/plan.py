@@ -229,7 +229,7 @@ def plan(
             pathway = service.badge_report(pathway, held, accept_unverified=accept_unverified)
         click.echo(service.export(pathway, fmt))
         if pictures:
-            from ui import pictures as drawing
+            from recommender import pictures as drawing
 
             figures = {"plan-dag": drawing.plan_dag(pathway), "plan-timeline": drawing.timeline(pathway)}
             write_pictures(Path(pictures), figures if pathway.steps else {})

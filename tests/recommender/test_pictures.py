@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from graph.model import Catalogue, Credential, CredentialCondition, Occupation, Skill, TaughtSkill
+from recommender import pictures
 from recommender.plan import Pathway
 from recommender.profile import Constraints, LearnerProfile, Targets
 from recommender.service import CredpathService
-from ui import pictures
 
 MATHY = r"$x_1^2$ \frac{$ Cost $5 ^_^ $$"
 """A course title that is malformed mathtext: parsing it as math would raise on drawing."""
@@ -113,16 +113,15 @@ def test_gap_charts_rank_like_the_report() -> None:
     assert widths == pytest.approx([100 * c.fraction for c in report.coverage[:8]])
 
 
-def test_saved_pictures_are_named_by_content() -> None:
-    pathway = plan(chain(4))
-    first = pictures.plan_pictures(pathway)
-    assert first is not None and first == pictures.plan_pictures(pathway)
-    assert all(Path(p).read_bytes().startswith(b"\x89PNG") for p in first)
-    assert pictures.plan_pictures(pathway.model_copy(update={"steps": ()})) is None
-
-
 def test_no_missing_skill_says_so_instead_of_an_empty_chart() -> None:
     report = CredpathService.bundled(example=True).gaps_report()
     assert report.missing_skills == ()
     fig = pictures.missing_skills_chart(report)
     assert "Every skill these occupations need is taught." in pictures.labels_drawn(fig)
+
+
+def test_inline_svg_keeps_names_as_escaped_text() -> None:
+    pathway = plan(chain(4, name="<b>Course</b> & co"))
+    svg = pictures.inline_svg(pictures.plan_dag(pathway))
+    assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+    assert "&lt;b&gt;Course&lt;/b&gt; &amp; co" in svg and "<b>" not in svg
