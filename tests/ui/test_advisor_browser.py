@@ -17,8 +17,8 @@ from recommender.export import ctdl
 from recommender.profile import LearnerProfile, Objective, Targets
 from recommender.service import CredpathService
 from recommender.users import Actor, AuthFile, Role
-from tests.ui.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port
-from ui.app import auth_options, build_app, launch_options
+from tests.ui.test_browser import CHROMIUM, CHROMIUM_ARGS, served
+from ui.app import auth_options, build_app
 
 SCREENSHOT = Path("/tmp/credpath-advisor.png")
 PASSWORDS = {"ana": "ana-password-1", "ben": "ben-password-2"}
@@ -42,20 +42,8 @@ def app_url(service: CredpathService, store: DraftStore) -> Iterator[str]:
     auth = AuthFile()
     for name, password in PASSWORDS.items():
         auth = auth.with_user(name, Role.advisor, password)
-    demo = build_app(service, auth=auth, workspace=service.workspace(store))
-    port = free_port()
-    demo.launch(
-        prevent_thread_lock=True,
-        server_name="127.0.0.1",
-        server_port=port,
-        quiet=True,
-        **launch_options(),
-        **auth_options(auth),
-    )
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        demo.close()
+    with served(build_app(service, auth=auth, workspace=service.workspace(store)), **auth_options(auth)) as url:
+        yield url
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import doctest
 import http.client
 import json
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,9 +16,10 @@ from gradio_client import Client
 from gradio_client.exceptions import AppError
 
 import ui.serving
-from bench.load_bench import drive, free_port, profiles
+from bench.load_bench import drive, profiles
 from recommender.service import CredpathService
 from tests.ingest.badges.factory import Issuer
+from tests.ui.test_browser import served
 from ui import checkplan, provider
 from ui.api import ENDPOINTS
 from ui.app import MAX_FILE_MB, build_app, launch_options
@@ -33,13 +35,10 @@ def url(service: CredpathService) -> Iterator[str]:
     """The app on a free port of 127.0.0.1, with a small request limit so the limit can be tested cheaply."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CREDPATH_MAX_REQUEST_KB", "64")
-        demo = build_app(service)
-        port = free_port()
-        demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port, quiet=True, **launch_options())
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        demo.close()
+        app = ExitStack()
+        url = app.enter_context(served(build_app(service)))  # launched while the limit is set
+    with app:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import gradio as gr
 import pytest
 
+from bench.load_bench import free_port
 from recommender.service import CredpathService
 from ui.app import build_app, launch_options
 
@@ -32,22 +34,23 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@pytest.fixture(scope="module")
-def app_url(service: CredpathService) -> Iterator[str]:
-    demo = build_app(service)
+@contextmanager
+def served(demo: gr.Blocks, **options: Any) -> Iterator[str]:
+    """The app on a free port of 127.0.0.1 with credpath's launch options (plus ``options``); yields its URL."""
     port = free_port()
-    demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port, quiet=True, **launch_options())
+    demo.launch(
+        prevent_thread_lock=True, server_name="127.0.0.1", server_port=port, quiet=True, **launch_options(), **options
+    )
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
         demo.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(service: CredpathService) -> Iterator[str]:
+    with served(build_app(service)) as url:
+        yield url
 
 
 @pytest.fixture

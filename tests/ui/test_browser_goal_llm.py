@@ -13,9 +13,9 @@ from recommender.service import CredpathService
 from tests.recommender.llm.conftest import answer
 from tests.recommender.llm.openai_stub import serve
 from tests.recommender.llm.test_understand import TEXT, reply
-from tests.ui.test_browser import free_port, page, pytestmark
+from tests.ui.test_browser import page, pytestmark, served
 from tests.ui.test_cli_llm import EXACT, narrative
-from ui.app import build_app, launch_options
+from ui.app import build_app
 
 __all__ = ["page", "pytestmark"]
 
@@ -49,12 +49,8 @@ def app_url(service: CredpathService, model_url: str) -> Iterator[str]:
     with pytest.MonkeyPatch.context() as env:
         configure(env, model_url)
         demo = build_app(service)
-    port = free_port()
-    demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port, quiet=True, **launch_options())
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        demo.close()
+    with served(demo) as url:
+        yield url
 
 
 def field(page: Any, elem_id: str) -> Any:

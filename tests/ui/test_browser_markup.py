@@ -12,8 +12,8 @@ import pytest
 from recommender.escape import safe_url
 from recommender.service import CredpathService
 from tests.markup import HOSTILE_TEXT, LONG_NAME, markup_catalogue
-from tests.ui.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port
-from ui.app import build_app, launch_options
+from tests.ui.test_browser import CHROMIUM, CHROMIUM_ARGS, served
+from ui.app import build_app
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
@@ -47,13 +47,8 @@ def flat(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def markup_url() -> Iterator[str]:
-    demo = build_app(CredpathService(markup_catalogue()))
-    port = free_port()
-    demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port, quiet=True, **launch_options())
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        demo.close()
+    with served(build_app(CredpathService(markup_catalogue()))) as url:
+        yield url
 
 
 @dataclass
