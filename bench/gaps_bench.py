@@ -9,9 +9,6 @@ nobody can start, as real catalogues do. Every occupation is in scope. See bench
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import platform
 import random
 import sys
 import time
@@ -24,6 +21,7 @@ if not __package__:  # run as a script: make the repository root importable for 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.catalogue_gen import generate_catalogue
+from bench.common import machine_line, update_readme
 from graph.model import Catalogue
 from recommender.gaps import GapReport
 from recommender.service import CredpathService
@@ -148,30 +146,6 @@ def render(results: Sequence[Result], *, machine: str) -> str:
     return "\n".join(lines)
 
 
-def machine_line(seed: int) -> str:
-    cpu = platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (
-        f"Measured on {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
-        f"{dt.date.today().isoformat()}; seed {seed}; load average {load:.1f} at the end."
-    )
-
-
-def replace_block(text: str, block: str) -> str | None:
-    """``text`` with the part between the gaps bench markers replaced by ``block``; None without them."""
-    start, end = text.find(START), text.find(END)
-    if start < 0 or end < start:
-        return None
-    return text[: start + len(START)] + "\n" + block.strip("\n") + "\n" + text[end:]
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="generated catalogue sizes, comma-separated")
@@ -180,15 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--readme", type=Path, help="write the table between the gaps bench markers of this file")
     args = parser.parse_args(argv)
     sizes = [int(s.strip().replace("_", "")) for s in args.sizes.split(",") if s.strip()]
-    block = render(run(sizes, withdraw=args.withdraw, seed=args.seed), machine=machine_line(args.seed))
+    block = render(run(sizes, withdraw=args.withdraw, seed=args.seed), machine=machine_line(f"seed {args.seed}"))
     print(block)
     if args.readme:
-        updated = replace_block(args.readme.read_text(encoding="utf-8"), block)
-        if updated is None:
-            print(f"{args.readme} has no {START} ... {END} markers: nothing written", file=sys.stderr)
-        else:
-            args.readme.write_text(updated, encoding="utf-8")
-            print(f"table written into {args.readme}", file=sys.stderr)
+        update_readme(args.readme, START, END, block)
     return 0
 
 

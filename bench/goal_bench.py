@@ -26,6 +26,10 @@ from pathlib import Path
 
 import yaml
 
+if not __package__:  # run as a script: make the repository root importable for ``bench.*``
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import load_average, update_readme
 from graph.errors import RequestError
 from ingest import data as bundled
 from recommender.service import CredpathService
@@ -186,20 +190,10 @@ def render(
         f"Targets: MELO success@5 >= {TARGETS['melo_s5']} (measured {resolver.at5:.3f}), MRR >= "
         f"{TARGETS['melo_mrr']} ({resolver.mrr:.3f}); pivot recall@5 >= {TARGETS['pivot_r5']} ({pivot.at5:.3f}); "
         f"cold `plan` p50 < {TARGETS['cold_plan_p50']} s. Refused MELO titles (not read as English): "
-        f"{resolver.failed}. Measured on {os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f} at the end), "
+        f"{resolver.failed}. Measured on {os.cpu_count()} cores (load average {load_average():.1f} at the end), "
         "offline, bundled static embedder.",
     ]
     return "\n".join(lines) + "\n"
-
-
-def update_readme(path: Path, block: str) -> bool:
-    """Write ``block`` between the goal bench markers of ``path``; False (file untouched) without them."""
-    text = path.read_text(encoding="utf-8")
-    start, end = text.find(START), text.find(END)
-    if start < 0 or end < start:
-        return False
-    path.write_text(text[: start + len(START)] + "\n" + block.strip("\n") + "\n" + text[end:], encoding="utf-8")
-    return True
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -223,10 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     block = render(melo_rows, pivot, leaks, cold, package_sizes())
     print(block)
     if args.readme:
-        if update_readme(args.readme, block):
-            print(f"tables written into {args.readme}", file=sys.stderr)
-        else:
-            print(f"{args.readme} has no {START} ... {END} markers: nothing written", file=sys.stderr)
+        update_readme(args.readme, START, END, block, what="tables")
     resolver = melo_rows[0]
     met = (
         resolver.at5 >= TARGETS["melo_s5"]

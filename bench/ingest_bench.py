@@ -67,6 +67,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from bench.common import write_block
 from graph.model import Catalogue, Occupation, Skill
 from ingest.formats import EscoAdapter
 from ingest.search import LabelBM25, StaticEmbedder, normalise_label
@@ -215,17 +216,6 @@ def report(esco: Path, sample: int, seed: int) -> str:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def replace_block(readme: Path, block: str) -> bool:
-    """Put ``block`` between the bench markers in ``readme``; False (and no change) if they are missing."""
-    text = readme.read_text()
-    if START not in text or END not in text or text.index(START) > text.index(END):
-        return False
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    readme.write_text(f"{head}{START}\n{block}\n{END}{tail}")
-    return True
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--esco", type=Path, default=DEFAULT_ESCO, help="ESCO CSV release folder")
@@ -237,7 +227,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"{args.esco}: no ESCO release here (pass --esco DIR)")
     block = report(args.esco, args.queries, args.seed)
     print(block)
-    if args.readme is not None and not replace_block(args.readme, block):
+    if args.readme is not None and not write_block(args.readme, START, END, block):
         print(f"{args.readme}: no {START} ... {END} markers; left unchanged", file=sys.stderr)
 
 

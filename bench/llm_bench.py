@@ -11,9 +11,6 @@ the real model. Every plan goes through ``CredpathService.plan`` and so through 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import platform
 import statistics
 import sys
 import time
@@ -25,6 +22,7 @@ from typing import Any
 if not __package__:  # run as a script: make the repository root importable for ``bench.*``
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import machine_line, update_readme
 from graph.model import Catalogue, Kind
 from graph.skillgraph import SkillGraph
 from ingest.formats import NativeAdapter
@@ -274,23 +272,6 @@ def render_scripted(outcomes: Sequence[Outcome]) -> str:
     return "\n".join(lines)
 
 
-def replace_block(text: str, block: str) -> str | None:
-    """``text`` with the part between this bench's markers replaced by ``block``; None if a marker is missing."""
-    start, end = text.find(START), text.find(END)
-    if start < 0 or end < start:
-        return None
-    return text[: start + len(START)] + "\n" + block.strip("\n") + "\n" + text[end:]
-
-
-def machine_line() -> str:
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (
-        f"Measured on {os.cpu_count()} cores, Python {platform.python_version()}, {dt.date.today().isoformat()}; "
-        f"load average {load:.1f} at the end. Added latency: the LLM planner's wall time with the fake model "
-        "(no model time) minus the exact planner's on the same request."
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--readme", type=Path, help="write the table between the bench markers of this file")
@@ -306,16 +287,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench.llm_live import render_live, run_live
 
         parts.append(render_live(run_live(service, settings), settings))
-    parts.append(machine_line())
+    parts.append(
+        machine_line("", cpu=False) + " Added latency: the LLM planner's wall time with the fake model "
+        "(no model time) minus the exact planner's on the same request."
+    )
     block = "\n\n".join(parts)
     print(block)
     if args.readme:
-        updated = replace_block(args.readme.read_text(encoding="utf-8"), block)
-        if updated is None:
-            print(f"{args.readme} has no {START} ... {END} markers: nothing written", file=sys.stderr)
-        else:
-            args.readme.write_text(updated, encoding="utf-8")
-            print(f"table written into {args.readme}", file=sys.stderr)
+        update_readme(args.readme, START, END, block)
     broken = [o for o in outcomes if not o.valid or o.final]
     for o in broken:
         print(f"warning: {o.case.fault} / {o.case.target}: final plan has {sorted(o.final)}", file=sys.stderr)

@@ -10,11 +10,8 @@ and errors; every plan returned is checked to be verified. See bench/README.md.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
-import platform
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -27,9 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-if not __package__:  # run as a script: make the repository root importable
+if not __package__:  # run as a script: make the repository root importable for ``bench.*``
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import machine_line, percentile, update_readme
 from recommender.service import CredpathService
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,11 +55,7 @@ class Result:
 
     def percentile(self, share: float) -> float:
         """The latency below which ``share`` of the answered requests fell (nan without any)."""
-        if not self.latencies:
-            return float("nan")
-        if len(self.latencies) == 1:
-            return self.latencies[0]
-        return statistics.quantiles(self.latencies, n=100, method="inclusive")[round(share * 100) - 1]
+        return percentile(self.latencies, 100 * share)
 
 
 def free_port() -> int:
@@ -217,30 +211,6 @@ def render(result: Result, *, catalogue: str, machine: str) -> str:
     return "\n".join([*lines, "", machine])
 
 
-def machine_line() -> str:
-    cpu = platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (
-        f"Measured on {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
-        f"{dt.date.today().isoformat()}; server and learners on the same machine; load average {load:.1f} at the end."
-    )
-
-
-def replace_block(text: str, block: str) -> str | None:
-    """``text`` with the part between the load bench markers replaced by ``block``; None without them."""
-    start, end = text.find(START), text.find(END)
-    if start < 0 or end < start:
-        return None
-    return text[: start + len(START)] + "\n" + block.strip("\n") + "\n" + text[end:]
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--users", type=int, default=50, help="simulated learners at once (default 50)")
@@ -255,15 +225,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{args.users} learners, {args.seconds:g} s, {len(asks)} distinct requests on {name}", file=sys.stderr)
     with server(args.catalogue) as url:
         result = drive(url, asks, users=args.users, seconds=args.seconds)
-    block = render(result, catalogue=name, machine=machine_line())
+    block = render(result, catalogue=name, machine=machine_line("server and learners on the same machine"))
     print(block)
     if args.readme:
-        updated = replace_block(args.readme.read_text(encoding="utf-8"), block)
-        if updated is None:
-            print(f"{args.readme} has no {START} ... {END} markers: nothing written", file=sys.stderr)
-        else:
-            args.readme.write_text(updated, encoding="utf-8")
-            print(f"table written into {args.readme}", file=sys.stderr)
+        update_readme(args.readme, START, END, block)
     return 1 if result.errors else 0
 
 

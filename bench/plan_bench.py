@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import datetime as dt
 import importlib.metadata
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -24,12 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 if not __package__:  # run as a script: make the repository root importable for ``bench.*``
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import common
 from bench.catalogue_gen import generate_catalogue, sample_requests
+from bench.common import percentile, update_readme
 from graph.algorithms import attainable
 from graph.errors import InfeasiblePlanError, PlanVerificationError
 from recommender.plan import Pathway
@@ -228,10 +226,6 @@ def _from_json(data: dict[str, object]) -> SizeResult:
 # -- the table ------------------------------------------------------------------------------------
 
 
-def _pct(values: Sequence[float], q: float) -> float:
-    return float(np.percentile(values, q)) if values else float("nan")
-
-
 def _size_label(n: int) -> str:
     return f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else str(n)
 
@@ -260,16 +254,16 @@ def row(result: SizeResult) -> dict[str, str]:
     ratios = [
         r.exact.value / r.greedy.value for r in reqs if _comparable(r) and r.greedy.value and r.exact.value is not None
     ]
-    e50, g50 = _pct(exact_ms, 50), _pct(greedy_ms, 50)
+    e50, g50 = percentile(exact_ms, 50), percentile(greedy_ms, 50)
     return {
         "credentials": _size_label(result.credentials),
         "skills": f"{result.skills:,}",
         "build s": f"{result.build_s:.2f}",
         "exact p50 ms": f"{e50:.0f}",
-        "exact p95 ms": f"{_pct(exact_ms, 95):.0f}",
-        "solver p50 ms": f"{_pct([r.exact.solve_ms for r in ok], 50):.0f}",
+        "exact p95 ms": f"{percentile(exact_ms, 95):.0f}",
+        "solver p50 ms": f"{percentile([r.exact.solve_ms for r in ok], 50):.0f}",
         "greedy p50 ms": f"{g50:.0f}",
-        "greedy p95 ms": f"{_pct(greedy_ms, 95):.0f}",
+        "greedy p95 ms": f"{percentile(greedy_ms, 95):.0f}",
         "exact/greedy time": f"{e50 / g50:.2f}" if g50 else "–",
         "mean hours exact / greedy": _mean_pair(reqs, Objective.hours.value),
         "mean cost exact / greedy": _mean_pair(reqs, Objective.cost.value),
@@ -288,7 +282,7 @@ def notes(results: Sequence[SizeResult]) -> list[str]:
     out = []
     for size, stat, limit in TARGETS:
         if size in by_size:
-            ms = _pct([r.exact.ms for r in by_size[size].requests if not r.exact.error], 50)
+            ms = percentile([r.exact.ms for r in by_size[size].requests if not r.exact.error], 50)
             verdict = "met" if ms < limit else "MISSED"
             out.append(f"Target: exact {stat} under {limit:g} ms at {_size_label(size)}: {ms:.0f} ms, {verdict}.")
     size, limit_mb = MEMORY_TARGET_MB
@@ -328,37 +322,8 @@ def render(results: Sequence[SizeResult], *, machine: str) -> str:
 
 def machine_line(requests: int, seed: int) -> str:
     """Which machine and software ran the benchmark, and when."""
-    cpu = platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     highs = importlib.metadata.version("highspy")
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (
-        f"Measured on {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, HiGHS {highs}, "
-        f"{dt.date.today().isoformat()}; {requests} requests per size, seed {seed}; load average {load:.1f} at the end."
-    )
-
-
-def replace_block(text: str, block: str) -> str | None:
-    """``text`` with the part between the bench markers replaced by ``block``; None if a marker is missing."""
-    start, end = text.find(START), text.find(END)
-    if start < 0 or end < start:
-        return None
-    return text[: start + len(START)] + "\n" + block.strip("\n") + "\n" + text[end:]
-
-
-def update_readme(path: Path, block: str) -> bool:
-    """Write ``block`` between the markers in ``path``; leaves the file alone (and says so) without them."""
-    updated = replace_block(path.read_text(encoding="utf-8"), block)
-    if updated is None:
-        return False
-    path.write_text(updated, encoding="utf-8")
-    return True
+    return common.machine_line(f"{requests} requests per size, seed {seed}", software=f"HiGHS {highs}")
 
 
 def parse_size(text: str) -> int:
@@ -392,10 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps([dataclasses.asdict(r) for r in results], indent=1))
     if args.readme:
-        if update_readme(args.readme, block):
-            print(f"table written into {args.readme}", file=sys.stderr)
-        else:
-            print(f"{args.readme} has no {START} ... {END} markers: nothing written", file=sys.stderr)
+        update_readme(args.readme, START, END, block)
     return 1 if any(r.warnings for r in results) else 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graph.holdings import Holdings
 from recommender.plan import Finding, HeldBadge
-from recommender.subject import Subject
+from recommender.subject import Subject, plan_finding
 
 COUNTABLE = ("verified", "unverifiable")
 """Badge verdicts that may count as held (unverifiable only with --accept-unverified)."""
@@ -41,11 +41,11 @@ def badge_claims(s: Subject) -> list[Finding] | None:
     if s.pathway is None:
         return None
     return [
-        Finding(
-            check="badge_claims",
-            pointer=f"/badges/{i}/{field}",
-            message=f"badge {badge.name or badge.source}: {problem}",
-            fix="plan again with the badge files (plan --badge); hold the ids a badge proves in the request's have",
+        plan_finding(
+            "badge_claims",
+            f"/badges/{i}/{field}",
+            f"badge {badge.name or badge.source}: {problem}",
+            "plan again with the badge files (plan --badge); hold the ids a badge proves in the request's have",
         )
         for i, badge in enumerate(s.pathway.badges)
         for field, problem in _problems(s, badge)

@@ -5,82 +5,151 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from graph.errors import RequestError
 from recommender.escape import markdown_text
-from recommender.gaps import GapReport
+from recommender.gaps import (
+    CredentialOverlap,
+    GapReport,
+    MissingSkill,
+    OccupationCoverage,
+    UniqueSkill,
+    UnmeetableCredential,
+)
 
-TABLES = ("missing", "coverage", "unmeetable", "overlaps", "unique")
+Cell = str | int | float | bool
+Row = dict[str, Cell]
+Text = Callable[[str], str]
+T = TypeVar("T")
+
+
+def _cell(value: Cell | tuple[str, ...]) -> Cell:
+    """A value as a CSV cell: a list is joined with ``;``."""
+    return ";".join(value) if isinstance(value, tuple) else value
+
+
+@dataclass(frozen=True)
+class _Table(Generic[T]):
+    """One table of the report: where its rows come from, its CSV fields and the columns a person reads."""
+
+    name: str
+    items: Callable[[GapReport], Sequence[T]]
+    title: Callable[[GapReport, Text], str]
+    fields: tuple[str | tuple[str, Callable[[T], Cell]], ...]
+    """CSV fields: a field of the row by its name (a list joined with ``;``), or (name, how to compute it)."""
+    columns: tuple[tuple[str, Callable[[T], str]], ...]
+    ranked: bool = False
+    """Rows are numbered from 1: a first ``rank`` field in CSV, a first ``#`` column for people."""
+    provider_only: bool = False
+    """People see it only in a report on one provider (its CSV is always there, empty without one)."""
+
+    def header(self) -> list[str]:
+        return (["rank"] if self.ranked else []) + [f if isinstance(f, str) else f[0] for f in self.fields]
+
+    def rows(self, report: GapReport) -> list[Row]:
+        """The table as flat CSV rows."""
+        header = self.header()
+        return [
+            dict(zip(header, ([i] if self.ranked else []) + self._values(item), strict=True))
+            for i, item in enumerate(self.items(report), start=1)
+        ]
+
+    def _values(self, item: T) -> list[Cell]:
+        return [_cell(getattr(item, f)) if isinstance(f, str) else f[1](item) for f in self.fields]
+
+    def section(self, report: GapReport, text: Text) -> tuple[str, list[str], list[list[str]]]:
+        """(title, header, rows of cells) as a person reads the table; ``text`` escapes names in the title."""
+        header = (["#"] if self.ranked else []) + [name for name, _ in self.columns]
+        cells = [
+            ([str(i)] if self.ranked else []) + [show(item) for _, show in self.columns]
+            for i, item in enumerate(self.items(report), start=1)
+        ]
+        return self.title(report, text), header, cells
+
+
+_TABLES = (
+    _Table[MissingSkill](
+        "missing",
+        lambda r: r.missing_skills,
+        lambda r, text: "Missing skills (most demanded first)",
+        fields=("id", "label", "demand", "optional_demand", "essential_for", "optional_for"),
+        columns=(
+            ("Skill", lambda m: m.label),
+            ("Essential for", lambda m: str(m.demand)),
+            ("Optional for", lambda m: str(m.optional_demand)),
+        ),
+        ranked=True,
+    ),
+    _Table[OccupationCoverage](
+        "coverage",
+        lambda r: r.coverage,
+        lambda r, text: "Coverage per occupation (least covered first)",
+        fields=(
+            "id",
+            "label",
+            "essential",
+            "taught",
+            ("fraction", lambda c: round(c.fraction, 4)),
+            "reachable",
+            "full_plan",
+            "untaught",
+        ),
+        columns=(
+            ("Occupation", lambda c: c.label),
+            ("Essential taught", lambda c: f"{c.taught}/{c.essential}"),
+            ("Share", lambda c: f"{100 * c.fraction:.0f}%"),
+            ("Full plan", lambda c: "yes" if c.full_plan else "no"),
+        ),
+    ),
+    _Table[UnmeetableCredential](
+        "unmeetable",
+        lambda r: r.unmeetable_credentials,
+        lambda r, text: "Credentials nobody can start",
+        fields=(
+            "id",
+            "name",
+            "provider",
+            ("unmet_requirement", lambda u: u.requirement),
+            ("unmet", lambda u: _cell(tuple(r.id for r in u.unmet))),
+            "cycle",
+        ),
+        columns=(
+            ("Credential", lambda u: u.name),
+            ("Provider", lambda u: u.provider),
+            ("Unmet requirement", lambda u: u.requirement + (" (cycle)" if u.cycle else "")),
+        ),
+    ),
+    _Table[CredentialOverlap](
+        "overlaps",
+        lambda r: r.overlaps,
+        lambda r, text: f"Overlapping credentials (share at least {r.min_share:g})",
+        fields=("first", "first_name", "second", "second_name", "share", "shared"),
+        columns=(
+            ("Credential", lambda o: o.first_name),
+            ("Credential", lambda o: o.second_name),
+            ("Share", lambda o: f"{o.share:.2f}"),
+            ("Shared skills", lambda o: str(len(o.shared))),
+        ),
+    ),
+    _Table[UniqueSkill](
+        "unique",
+        lambda r: r.unique_skills,
+        lambda r, text: f"Skills only {text(r.provider or '')} teaches",
+        fields=("id", "label", "demand", "optional_demand", "taught_by"),
+        columns=(
+            ("Skill", lambda u: u.label),
+            ("Essential for", lambda u: str(u.demand)),
+            ("Optional for", lambda u: str(u.optional_demand)),
+            ("Credentials", lambda u: str(len(u.taught_by))),
+        ),
+        provider_only=True,
+    ),
+)
+
+TABLES = tuple(t.name for t in _TABLES)
 """The report's tables, in the order they are shown; each is one CSV."""
-
-Row = dict[str, str | int | float | bool]
-
-
-def _rows(report: GapReport, table: str) -> list[Row]:
-    """One table of the report as flat rows; lists are joined with ``;``."""
-    if table == "missing":
-        return [
-            {
-                "rank": i,
-                "id": m.id,
-                "label": m.label,
-                "demand": m.demand,
-                "optional_demand": m.optional_demand,
-                "essential_for": ";".join(m.essential_for),
-                "optional_for": ";".join(m.optional_for),
-            }
-            for i, m in enumerate(report.missing_skills, start=1)
-        ]
-    if table == "coverage":
-        return [
-            {
-                "id": c.id,
-                "label": c.label,
-                "essential": c.essential,
-                "taught": c.taught,
-                "fraction": round(c.fraction, 4),
-                "reachable": c.reachable,
-                "full_plan": c.full_plan,
-                "untaught": ";".join(c.untaught),
-            }
-            for c in report.coverage
-        ]
-    if table == "unmeetable":
-        return [
-            {
-                "id": u.id,
-                "name": u.name,
-                "provider": u.provider,
-                "unmet_requirement": u.requirement,
-                "unmet": ";".join(r.id for r in u.unmet),
-                "cycle": ";".join(u.cycle),
-            }
-            for u in report.unmeetable_credentials
-        ]
-    if table == "overlaps":
-        return [
-            {
-                "first": o.first,
-                "first_name": o.first_name,
-                "second": o.second,
-                "second_name": o.second_name,
-                "share": o.share,
-                "shared": ";".join(o.shared),
-            }
-            for o in report.overlaps
-        ]
-    if table == "unique":
-        return [
-            {
-                "id": u.id,
-                "label": u.label,
-                "demand": u.demand,
-                "optional_demand": u.optional_demand,
-                "taught_by": ";".join(u.taught_by),
-            }
-            for u in report.unique_skills
-        ]
-    raise RequestError(f"unknown table {table!r}", field="table", fix=f"choose one of {', '.join(TABLES)}")
 
 
 def to_csv(report: GapReport, table: str = "missing") -> str:
@@ -93,29 +162,21 @@ def to_csv(report: GapReport, table: str = "missing") -> str:
     >>> to_csv(report, "overlaps")
     'first,first_name,second,second_name,share,shared\\r\\n'
     """
-    rows = _rows(report, table)
+    spec = next((t for t in _TABLES if t.name == table), None)
+    if spec is None:
+        raise RequestError(f"unknown table {table!r}", field="table", fix=f"choose one of {', '.join(TABLES)}")
     out = io.StringIO()
-    header = list(rows[0]) if rows else _HEADERS[table]
-    writer = csv.DictWriter(out, fieldnames=header)
+    writer = csv.DictWriter(out, fieldnames=spec.header())
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(spec.rows(report))
     return out.getvalue()
-
-
-_HEADERS = {
-    "missing": ["rank", "id", "label", "demand", "optional_demand", "essential_for", "optional_for"],
-    "coverage": ["id", "label", "essential", "taught", "fraction", "reachable", "full_plan", "untaught"],
-    "unmeetable": ["id", "name", "provider", "unmet_requirement", "unmet", "cycle"],
-    "overlaps": ["first", "first_name", "second", "second_name", "share", "shared"],
-    "unique": ["id", "label", "demand", "optional_demand", "taught_by"],
-}
 
 
 def _plain(text: str) -> str:
     return text
 
 
-def _summary(report: GapReport, text: Callable[[str], str] = _plain) -> str:
+def _summary(report: GapReport, text: Text = _plain) -> str:
     """One line on the report's scope and findings; ``text`` escapes the catalogue's and provider's names."""
     scope = f"provider {text(report.provider)}" if report.provider else "all providers"
     full = sum(c.full_plan for c in report.coverage)
@@ -127,55 +188,15 @@ def _summary(report: GapReport, text: Callable[[str], str] = _plain) -> str:
     )
 
 
-def _sections(report: GapReport, text: Callable[[str], str] = _plain) -> list[tuple[str, list[str], list[list[str]]]]:
-    """(title, header, rows of cells) for each table a person reads; ``text`` escapes names in the titles."""
-    out = [
-        (
-            "Missing skills (most demanded first)",
-            ["#", "Skill", "Essential for", "Optional for"],
-            [[str(i), m.label, str(m.demand), str(m.optional_demand)] for i, m in enumerate(report.missing_skills, 1)],
-        ),
-        (
-            "Coverage per occupation (least covered first)",
-            ["Occupation", "Essential taught", "Share", "Full plan"],
-            [
-                [c.label, f"{c.taught}/{c.essential}", f"{100 * c.fraction:.0f}%", "yes" if c.full_plan else "no"]
-                for c in report.coverage
-            ],
-        ),
-        (
-            "Credentials nobody can start",
-            ["Credential", "Provider", "Unmet requirement"],
-            [
-                [u.name, u.provider, u.requirement + (" (cycle)" if u.cycle else "")]
-                for u in report.unmeetable_credentials
-            ],
-        ),
-        (
-            f"Overlapping credentials (share at least {report.min_share:g})",
-            ["Credential", "Credential", "Share", "Shared skills"],
-            [[o.first_name, o.second_name, f"{o.share:.2f}", str(len(o.shared))] for o in report.overlaps],
-        ),
-    ]
-    if report.provider:
-        out.append(
-            (
-                f"Skills only {text(report.provider)} teaches",
-                ["Skill", "Essential for", "Optional for", "Credentials"],
-                [[u.label, str(u.demand), str(u.optional_demand), str(len(u.taught_by))] for u in report.unique_skills],
-            )
-        )
-    return out
-
-
 def _render(
-    report: GapReport,
-    limit: int | None,
-    table: Callable[[list[str], list[list[str]]], list[str]],
-    text: Callable[[str], str] = _plain,
+    report: GapReport, limit: int | None, table: Callable[[list[str], list[list[str]]], list[str]], text: Text = _plain
 ) -> list[str]:
+    """Each table a person reads, ``limit`` rows of it, laid out by ``table``; ``text`` escapes names in titles."""
     lines: list[str] = []
-    for title, header, rows in _sections(report, text):
+    for spec in _TABLES:
+        if spec.provider_only and not report.provider:
+            continue
+        title, header, rows = spec.section(report, text)
         lines += ["", f"## {title}", ""]
         shown = rows if limit is None else rows[:limit]
         lines += table(header, shown) if shown else ["none"]

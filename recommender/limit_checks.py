@@ -5,7 +5,7 @@ from __future__ import annotations
 from graph.errors import RequestError
 from recommender.limits import deadline_hours, finish_date
 from recommender.plan import Finding
-from recommender.subject import TOLERANCE, Subject
+from recommender.subject import TOLERANCE, Subject, plan_finding
 
 
 def meets_deadline(s: Subject) -> list[Finding] | None:
@@ -15,12 +15,12 @@ def meets_deadline(s: Subject) -> list[Finding] | None:
     if budget is None or s.hours <= budget + TOLERANCE:
         return None if budget is None else []
     return [
-        Finding(
-            check="meets_deadline",
-            pointer="/total_hours",
-            message=f"the steps take {s.hours:g} hours, which at {c.hours_per_week:g} hours a week ends on "
+        plan_finding(
+            "meets_deadline",
+            "/total_hours",
+            f"the steps take {s.hours:g} hours, which at {c.hours_per_week:g} hours a week ends on "
             f"{finish_date(c, s.hours)}, after the deadline {c.deadline} ({budget:g} hours fit before it)",
-            fix="drop or replace steps, reporting the targets that no longer fit as over_budget",
+            "drop or replace steps, reporting the targets that no longer fit as over_budget",
         )
     ]
 
@@ -38,11 +38,11 @@ def min_coverage_met(s: Subject) -> list[Finding] | None:
     held = len(problem.already_held)
     total = held + len(problem.coverable)
     return [
-        Finding(
-            check="min_coverage_met",
-            pointer="/covered",
-            message=f"the plan reaches {held + reached} of the {total} reachable targets, fewer than the "
+        plan_finding(
+            "min_coverage_met",
+            "/covered",
+            f"the plan reaches {held + reached} of the {total} reachable targets, fewer than the "
             f"{held + need} that min_coverage {s.profile.constraints.min_coverage:g} asks for",
-            fix=f"add steps that reach {need - reached} more target(s), or lower min_coverage",
+            f"add steps that reach {need - reached} more target(s), or lower min_coverage",
         )
     ]

@@ -10,7 +10,7 @@ from graph.skillgraph import SkillGraph
 from recommender.limits import hours_budget
 from recommender.plan import Finding, UncoveredReason, version_problem
 from recommender.profile import LearnerProfile
-from recommender.subject import TOLERANCE, Subject
+from recommender.subject import TOLERANCE, Subject, plan_finding
 
 
 def target_ids(g: SkillGraph, profile: LearnerProfile) -> list[str]:
@@ -31,11 +31,11 @@ def schema_version_known(s: Subject) -> list[Finding] | None:
     if problem is None:
         return []
     return [
-        Finding(
-            check="schema_version_known",
-            pointer="/schema_version",
-            message=problem,
-            fix="plan again with this credpath, or verify with the credpath that wrote the plan",
+        plan_finding(
+            "schema_version_known",
+            "/schema_version",
+            problem,
+            "plan again with this credpath, or verify with the credpath that wrote the plan",
         )
     ]
 
@@ -48,23 +48,18 @@ def request_known(s: Subject) -> list[Finding] | None:
         return []
     field = s.problem.field or ""
     return [
-        Finding(
-            check="request_known",
-            pointer="/request" + "".join(f"/{part}" for part in field.split(".") if part),
-            message=f"the request cannot be planned: {s.problem.what}",
-            fix=s.problem.fix or "name targets and held items by catalogue id or exact label",
+        plan_finding(
+            "request_known",
+            "/request" + "".join(f"/{part}" for part in field.split(".") if part),
+            f"the request cannot be planned: {s.problem.what}",
+            s.problem.fix or "name targets and held items by catalogue id or exact label",
         )
     ]
 
 
 def _repeats(check: str, field: str, items: tuple[str, ...]) -> list[Finding]:
     return [
-        Finding(
-            check=check,
-            pointer=f"/{field}",
-            message=f"{field} lists {item} {count} times",
-            fix=f"list {item} once",
-        )
+        plan_finding(check, f"/{field}", f"{field} lists {item} {count} times", f"list {item} once")
         for item, count in Counter(items).items()
         if count > 1
     ]
@@ -81,47 +76,47 @@ def coverage_claims(s: Subject) -> list[Finding] | None:
     for i, t in enumerate(s.covered):
         if t not in wanted:
             out.append(
-                Finding(
-                    check="coverage_claims",
-                    pointer=f"/covered/{i}",
-                    message=f"{t} is claimed covered but is not a target of the request",
-                    fix="list only the request's targets, or add it to the request's targets",
+                plan_finding(
+                    "coverage_claims",
+                    f"/covered/{i}",
+                    f"{t} is claimed covered but is not a target of the request",
+                    "list only the request's targets, or add it to the request's targets",
                 )
             )
         elif (Kind.skill, t) not in reached and (Kind.credential, t) not in reached:
             out.append(
-                Finding(
-                    check="coverage_claims",
-                    pointer=f"/covered/{i}",
-                    message=f"target {t} is claimed covered but no step or held item provides it",
-                    fix="add a step that teaches or awards it, or report it uncovered",
+                plan_finding(
+                    "coverage_claims",
+                    f"/covered/{i}",
+                    f"target {t} is claimed covered but no step or held item provides it",
+                    "add a step that teaches or awards it, or report it uncovered",
                 )
             )
     for i, t in enumerate(s.uncovered):
         if t not in wanted:
             out.append(
-                Finding(
-                    check="coverage_claims",
-                    pointer=f"/uncovered/{i}/target",
-                    message=f"{t} is reported uncovered but is not a target of the request",
-                    fix="drop it, or add it to the request's targets",
+                plan_finding(
+                    "coverage_claims",
+                    f"/uncovered/{i}/target",
+                    f"{t} is reported uncovered but is not a target of the request",
+                    "drop it, or add it to the request's targets",
                 )
             )
         elif t in s.covered:
             out.append(
-                Finding(
-                    check="coverage_claims",
-                    pointer=f"/uncovered/{i}",
-                    message=f"target {t} is listed as both covered and uncovered",
-                    fix="list it in one of the two",
+                plan_finding(
+                    "coverage_claims",
+                    f"/uncovered/{i}",
+                    f"target {t} is listed as both covered and uncovered",
+                    "list it in one of the two",
                 )
             )
     out += [
-        Finding(
-            check="coverage_claims",
-            pointer="/covered",
-            message=f"target {t} is neither covered nor reported uncovered",
-            fix="cover it, or report it uncovered with the reason",
+        plan_finding(
+            "coverage_claims",
+            "/covered",
+            f"target {t} is neither covered nor reported uncovered",
+            "cover it, or report it uncovered with the reason",
         )
         for t in targets
         if t not in s.covered and t not in s.uncovered
@@ -132,22 +127,22 @@ def coverage_claims(s: Subject) -> list[Finding] | None:
     if s.pathway is not None:
         held = [t for t in targets if (Kind.skill, t) in s.held or (Kind.credential, t) in s.held]
         out += [
-            Finding(
-                check="coverage_claims",
-                pointer="/covered",
-                message=f"target {t} is held by the learner but not listed as covered",
-                fix="list it in covered (and already_held)",
+            plan_finding(
+                "coverage_claims",
+                "/covered",
+                f"target {t} is held by the learner but not listed as covered",
+                "list it in covered (and already_held)",
             )
             for t in held
             if t not in s.covered
         ]
         if sorted(s.pathway.already_held) != sorted(held):
             out.append(
-                Finding(
-                    check="coverage_claims",
-                    pointer="/already_held",
-                    message=f"already_held is {list(s.pathway.already_held)} but the learner holds targets {held}",
-                    fix=f"set already_held to {held}",
+                plan_finding(
+                    "coverage_claims",
+                    "/already_held",
+                    f"already_held is {list(s.pathway.already_held)} but the learner holds targets {held}",
+                    f"set already_held to {held}",
                 )
             )
     return out
@@ -171,23 +166,23 @@ def uncovered_reasons(s: Subject) -> list[Finding] | None:
         expected = known.get(u.target)
         if expected is not None and u != expected:
             out.append(
-                Finding(
-                    check="uncovered_reasons",
-                    pointer=f"/uncovered/{i}",
-                    message=f"target {u.target} is uncovered because {expected.reason.value}: {expected.detail}",
-                    fix=f"report it as: {expected.model_dump_json()}",
+                plan_finding(
+                    "uncovered_reasons",
+                    f"/uncovered/{i}",
+                    f"target {u.target} is uncovered because {expected.reason.value}: {expected.detail}",
+                    f"report it as: {expected.model_dump_json()}",
                 )
             )
         elif u.target in coverable and (
             u.reason not in left_out or u.kind != coverable[u.target] or u.cycle or u.unmet
         ):
             out.append(
-                Finding(
-                    check="uncovered_reasons",
-                    pointer=f"/uncovered/{i}",
-                    message=f"target {u.target} can be reached, so it is uncovered only if it does not fit a budget "
+                plan_finding(
+                    "uncovered_reasons",
+                    f"/uncovered/{i}",
+                    f"target {u.target} can be reached, so it is uncovered only if it does not fit a budget "
                     "or the plan reaches min_coverage without it",
-                    fix="cover it, or report it as over_budget (under max_hours, max_cost or a deadline) or "
+                    "cover it, or report it as over_budget (under max_hours, max_cost or a deadline) or "
                     "beyond_min_coverage (under min_coverage)",
                 )
             )
@@ -228,11 +223,11 @@ def quality_consistent(s: Subject) -> list[Finding] | None:
     elif not q.value and q.gap not in (None, 0.0):
         problems.append(("/quality/gap", f"gap is {q.gap:g} on a plan of value 0", "set gap to 0"))
     return [
-        Finding(
-            check="quality_consistent",
-            pointer=pointer,
-            message=message,
-            fix=fix or "make quality describe these steps: value, bound and gap of the request's objective",
+        plan_finding(
+            "quality_consistent",
+            pointer,
+            message,
+            fix or "make quality describe these steps: value, bound and gap of the request's objective",
         )
         for pointer, message, fix in problems
     ]

@@ -9,7 +9,7 @@ from graph.holdings import Holdings
 from graph.model import Kind
 from graph.skillgraph import SkillGraph
 from recommender.plan import Finding, NearOccupation, OccupationCoverage
-from recommender.subject import Subject
+from recommender.subject import Subject, plan_finding
 
 NEAREST = 5
 
@@ -146,7 +146,7 @@ def reach_claims(s: Subject) -> list[Finding] | None:
             if not known:
                 found.append((f"/goal/candidates/{i}", "is no occupation or skill of the catalogue under its label"))
     return [
-        Finding(check="reach_claims", pointer=pointer, message=f"{pointer.lstrip('/')} {message}", fix=REACH_FIX)
+        plan_finding("reach_claims", pointer, f"{pointer.lstrip('/')} {message}", REACH_FIX)
         for pointer, message in found
     ]
 

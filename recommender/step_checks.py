@@ -8,7 +8,7 @@ from graph.model import Kind
 from graph.skillgraph import SkillGraph
 from recommender.plan import Finding
 from recommender.profile import LearnerProfile
-from recommender.subject import TOLERANCE, Subject, at
+from recommender.subject import Subject, agrees, at, plan_finding
 
 
 def _target_skills(g: SkillGraph, profile: LearnerProfile) -> set[str]:
@@ -36,12 +36,7 @@ def display_matches_catalogue(s: Subject) -> list[Finding]:
         }
         for field, value in expected.items():
             shown = getattr(step, field)
-            same = (
-                abs(shown - value) <= TOLERANCE
-                if isinstance(value, float) and isinstance(shown, float)
-                else shown == value
-            )
-            if not same:
+            if not agrees(shown, value):
                 out.append(
                     at(
                         "display_matches_catalogue",
@@ -108,11 +103,11 @@ def schedule_matches(s: Subject) -> list[Finding]:
         weeks = last if hpw else None
         if s.pathway.total_weeks != weeks:
             out.append(
-                Finding(
-                    check="schedule_matches",
-                    pointer="/total_weeks",
-                    message=f"total_weeks is {s.pathway.total_weeks} but the schedule ends in week {weeks}",
-                    fix=f"set total_weeks to {'null' if weeks is None else weeks}",
+                plan_finding(
+                    "schedule_matches",
+                    "/total_weeks",
+                    f"total_weeks is {s.pathway.total_weeks} but the schedule ends in week {weeks}",
+                    f"set total_weeks to {'null' if weeks is None else weeks}",
                 )
             )
     return out

@@ -18,6 +18,17 @@ from recommender.profile import LearnerProfile
 TOLERANCE = 1e-6
 
 
+def agrees(shown: object, expected: object) -> bool:
+    """A plan's ``shown`` value is the ``expected`` one; two floats may differ by ``TOLERANCE``.
+
+    >>> agrees(1.0, 1.0 + 1e-9), agrees(1.0, 1.1), agrees("a", "a"), agrees(1, 1.0000001)
+    (True, False, True, False)
+    """
+    if isinstance(shown, float) and isinstance(expected, float):
+        return abs(shown - expected) <= TOLERANCE
+    return shown == expected
+
+
 @dataclass(frozen=True)
 class Subject:
     """What every check sees. Nothing here comes from the planner except the plan's own claims.
@@ -85,6 +96,11 @@ class Subject:
 
 Check = Callable[[Subject], list[Finding] | None]
 """A verifier check: its findings, or None when it does not apply to this Subject (and so did not run)."""
+
+
+def plan_finding(check: str, pointer: str, message: str, fix: str) -> Finding:
+    """A finding about the plan field at JSON ``pointer`` (a plan-wide field: no one step is at fault)."""
+    return Finding(check=check, pointer=pointer, message=message, fix=fix)
 
 
 def at(check: str, n: int, step: Step, field: str, problem: str, fix: str) -> Finding:

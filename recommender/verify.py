@@ -35,7 +35,7 @@ from recommender.problem import allowed_credentials, resolve_profile
 from recommender.profile import LearnerProfile
 from recommender.reach import reach_claims
 from recommender.step_checks import display_matches_catalogue, schedule_matches, teaches_what_is_needed
-from recommender.subject import TOLERANCE, Check, Subject, at
+from recommender.subject import TOLERANCE, Check, Subject, agrees, at, plan_finding
 
 __all__ = ["CHECKS", "Check", "Subject", "target_ids", "verify", "verify_steps"]
 
@@ -136,13 +136,14 @@ def requirements_met_by_claims(s: Subject) -> list[Finding]:
             problem = _claim_problem(s, n, claim)
             if problem is not None:
                 out.append(
-                    Finding(
-                        check="requirements_met_by_claims",
-                        pointer=f"/steps/{n - 1}/requirements_met_by/{j}",
-                        message=f"step {n} ({step.credential_id}): {problem}",
-                        fix="name the held item (with the held credential that grants it) or the first earlier "
+                    at(
+                        "requirements_met_by_claims",
+                        n,
+                        step,
+                        f"requirements_met_by/{j}",
+                        problem,
+                        "name the held item (with the held credential that grants it) or the first earlier "
                         "step that meets the requirement",
-                        step=n,
                     )
                 )
     return out
@@ -218,11 +219,11 @@ def totals_match(s: Subject) -> list[Finding]:
     for name, claimed, actual in (("total_hours", s.total_hours, s.hours), ("total_cost", s.total_cost, s.cost)):
         if claimed is not None and abs(claimed - actual) > TOLERANCE:
             out.append(
-                Finding(
-                    check="totals_match",
-                    pointer=f"/{name}",
-                    message=f"{name} is {claimed:g} but the steps add up to {actual:g}",
-                    fix=f"set {name} to {actual:g}",
+                plan_finding(
+                    "totals_match",
+                    f"/{name}",
+                    f"{name} is {claimed:g} but the steps add up to {actual:g}",
+                    f"set {name} to {actual:g}",
                 )
             )
     if s.pathway is not None:
@@ -230,11 +231,11 @@ def totals_match(s: Subject) -> list[Finding]:
         currency = currencies.pop() if len(currencies) == 1 else "USD"
         if s.pathway.currency != currency:
             out.append(
-                Finding(
-                    check="totals_match",
-                    pointer="/currency",
-                    message=f"currency is {s.pathway.currency} but the steps are priced in {currency}",
-                    fix=f"set currency to {currency}",
+                plan_finding(
+                    "totals_match",
+                    "/currency",
+                    f"currency is {s.pathway.currency} but the steps are priced in {currency}",
+                    f"set currency to {currency}",
                 )
             )
     return out
@@ -245,20 +246,20 @@ def within_budget(s: Subject) -> list[Finding]:
     out = []
     if c.max_hours is not None and s.hours > c.max_hours + TOLERANCE:
         out.append(
-            Finding(
-                check="within_budget",
-                pointer="/total_hours",
-                message=f"total hours {s.hours:g} exceed max_hours {c.max_hours:g}",
-                fix="drop or replace steps, reporting the targets that no longer fit as over budget",
+            plan_finding(
+                "within_budget",
+                "/total_hours",
+                f"total hours {s.hours:g} exceed max_hours {c.max_hours:g}",
+                "drop or replace steps, reporting the targets that no longer fit as over budget",
             )
         )
     if c.max_cost is not None and s.cost > c.max_cost + TOLERANCE:
         out.append(
-            Finding(
-                check="within_budget",
-                pointer="/total_cost",
-                message=f"total cost {s.cost:g} exceeds max_cost {c.max_cost:g}",
-                fix="drop or replace steps, reporting the targets that no longer fit as over budget",
+            plan_finding(
+                "within_budget",
+                "/total_cost",
+                f"total cost {s.cost:g} exceeds max_cost {c.max_cost:g}",
+                "drop or replace steps, reporting the targets that no longer fit as over budget",
             )
         )
     return out
@@ -287,46 +288,41 @@ def alternatives_sound(s: Subject) -> list[Finding] | None:
             ("removed", alt.removed, tuple(sorted(main - ids))),
         ]
         for field, shown, expected in derived:
-            same = (
-                abs(shown - expected) <= TOLERANCE
-                if isinstance(shown, float) and isinstance(expected, float)
-                else shown == expected
-            )
-            if not same:
+            if not agrees(shown, expected):
                 found.append(
-                    Finding(
-                        check="alternatives_sound",
-                        pointer=f"/{field}",
-                        message=f"{field} is {shown!r} but the steps give {expected!r}",
-                        fix=f"set {field} to {expected!r}",
+                    plan_finding(
+                        "alternatives_sound",
+                        f"/{field}",
+                        f"{field} is {shown!r} but the steps give {expected!r}",
+                        f"set {field} to {expected!r}",
                     )
                 )
         if frozenset(ids) in seen:
             found.append(
-                Finding(
-                    check="alternatives_sound",
-                    pointer="/steps",
-                    message="takes the same credentials as the plan or an earlier alternative",
-                    fix="drop the repeated alternative",
+                plan_finding(
+                    "alternatives_sound",
+                    "/steps",
+                    "takes the same credentials as the plan or an earlier alternative",
+                    "drop the repeated alternative",
                 )
             )
         seen.append(frozenset(ids))
         if best is not None and value < best - TOLERANCE * max(1.0, abs(best)):
             found.append(
-                Finding(
-                    check="alternatives_sound",
-                    pointer="/objective_value",
-                    message=f"total {objective} {value:g} beats the optimal {best:g} of the plan",
-                    fix="drop the alternative, or do not claim the plan optimal",
+                plan_finding(
+                    "alternatives_sound",
+                    "/objective_value",
+                    f"total {objective} {value:g} beats the optimal {best:g} of the plan",
+                    "drop the alternative, or do not claim the plan optimal",
                 )
             )
         if covers < reach:
             found.append(
-                Finding(
-                    check="alternatives_sound",
-                    pointer="/steps",
-                    message=f"reaches {covers} target(s), fewer than the {reach} the plan covers",
-                    fix="drop the alternative, or add steps so it reaches as many targets",
+                plan_finding(
+                    "alternatives_sound",
+                    "/steps",
+                    f"reaches {covers} target(s), fewer than the {reach} the plan covers",
+                    "drop the alternative, or add steps so it reaches as many targets",
                 )
             )
         out += [
@@ -361,51 +357,51 @@ def earned_claims(s: Subject) -> list[Finding] | None:
                 else f"is not earned: its award rule needs {describe(cred.awarded_for, s.g.label)}"
             )
             out.append(
-                Finding(
-                    check="earned_claims",
-                    pointer=f"/earned/{i}",
-                    message=f"{claim.credential_id} is claimed earned on the way but {why}",
-                    fix="list only stacked credentials whose award rule the steps and held credentials meet",
+                plan_finding(
+                    "earned_claims",
+                    f"/earned/{i}",
+                    f"{claim.credential_id} is claimed earned on the way but {why}",
+                    "list only stacked credentials whose award rule the steps and held credentials meet",
                 )
             )
             continue
         if claim.after_step != real.after_step:
             out.append(
-                Finding(
-                    check="earned_claims",
-                    pointer=f"/earned/{i}/after_step",
-                    message=f"{claim.credential_id} is earned after step {real.after_step}, not {claim.after_step}",
-                    fix=f"set after_step to {real.after_step}",
+                plan_finding(
+                    "earned_claims",
+                    f"/earned/{i}/after_step",
+                    f"{claim.credential_id} is earned after step {real.after_step}, not {claim.after_step}",
+                    f"set after_step to {real.after_step}",
                 )
             )
         if claim.via != real.via:
             out.append(
-                Finding(
-                    check="earned_claims",
-                    pointer=f"/earned/{i}/via",
-                    message=f"{claim.credential_id} is earned via {', '.join(real.via) or 'held credentials'}, "
+                plan_finding(
+                    "earned_claims",
+                    f"/earned/{i}/via",
+                    f"{claim.credential_id} is earned via {', '.join(real.via) or 'held credentials'}, "
                     f"not {', '.join(claim.via) or 'nothing'}",
-                    fix=f"set via to {list(real.via)}: the steps, in order, that meet its award rule",
+                    f"set via to {list(real.via)}: the steps, in order, that meet its award rule",
                 )
             )
         assert cred is not None
         for name, shown, truth_value in (("name", claim.name, cred.name), ("provider", claim.provider, cred.provider)):
             if shown != truth_value:
                 out.append(
-                    Finding(
-                        check="earned_claims",
-                        pointer=f"/earned/{i}/{name}",
-                        message=f"{claim.credential_id}: {name} is {shown!r}, the catalogue says {truth_value!r}",
-                        fix=f"copy the {name} from the catalogue",
+                    plan_finding(
+                        "earned_claims",
+                        f"/earned/{i}/{name}",
+                        f"{claim.credential_id}: {name} is {shown!r}, the catalogue says {truth_value!r}",
+                        f"copy the {name} from the catalogue",
                     )
                 )
     claimed = {e.credential_id for e in s.pathway.earned}
     out += [
-        Finding(
-            check="earned_claims",
-            pointer="/earned",
-            message=f"{cid} is earned after step {e.after_step} but not listed as earned on the way",
-            fix="list it in earned",
+        plan_finding(
+            "earned_claims",
+            "/earned",
+            f"{cid} is earned after step {e.after_step} but not listed as earned on the way",
+            "list it in earned",
         )
         for cid, e in truth.items()
         if cid not in claimed

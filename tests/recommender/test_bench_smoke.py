@@ -24,7 +24,6 @@ from bench.plan_bench import (
     main,
     parse_size,
     render,
-    replace_block,
 )
 from graph.algorithms import attainable
 from graph.model import CredentialCondition, SkillCondition, iter_leaves
@@ -109,12 +108,6 @@ def test_bench_at_the_smallest_size(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("text", "size"), [("100", 100), ("1_000", 1000), ("10k", 10_000), (" 100K ", 100_000)])
 def test_sizes_parse(text: str, size: int) -> None:
     assert parse_size(text) == size
-
-
-def test_readme_without_markers_is_left_alone(tmp_path: Path) -> None:
-    assert replace_block("no markers here", "table") is None
-    assert replace_block(f"{END} before {START}", "table") is None
-    assert replace_block(f"a {START}x{END} b", "T") == f"a {START}\nT\n{END} b"
 
 
 def _result(exact: float, greedy: float, *, optimal: bool = True) -> SizeResult:

@@ -117,3 +117,26 @@ def test_markdown_escapes_table_syntax_in_names() -> None:
         occupations=(Occupation(id="o", label="O", essential_skills=("s",)),),
     )
     assert "| 1 | a \\| b | 1 | 0 |" in to_markdown(CredpathService(cat).gaps_report())
+
+
+def test_csv_headers_are_the_same_empty_or_full_and_unknown_tables_are_refused(small: CredpathService) -> None:
+    full = small.gaps_report(provider="Acme")
+    empty = full.model_copy(
+        update={"missing_skills": (), "coverage": (), "unmeetable_credentials": (), "overlaps": (), "unique_skills": ()}
+    )
+    headers = {
+        "missing": "rank,id,label,demand,optional_demand,essential_for,optional_for",
+        "coverage": "id,label,essential,taught,fraction,reachable,full_plan,untaught",
+        "unmeetable": "id,name,provider,unmet_requirement,unmet,cycle",
+        "overlaps": "first,first_name,second,second_name,share,shared",
+        "unique": "id,label,demand,optional_demand,taught_by",
+    }
+    assert list(headers) == list(TABLES)
+    for table, header in headers.items():
+        assert to_csv(empty, table) == header + "\r\n"
+        lines = to_csv(full, table).splitlines()
+        assert lines[0] == header and len(lines) > 1, "every table has a row here, so every field is read"
+    assert "Skills only" not in to_text(small.gaps_report()) and "Skills only Acme teaches" in to_markdown(full)
+    with pytest.raises(RequestError, match="unknown table 'nope'") as caught:
+        to_csv(full, "nope")
+    assert caught.value.field == "table" and "missing, coverage" in (caught.value.fix or "")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bench.catalogue_gen import generate_catalogue
-from bench.gaps_bench import END, START, main, replace_block, withdrawn
+from bench.gaps_bench import END, START, main, withdrawn
 from ingest.data import load_default
 
 
@@ -31,4 +31,3 @@ def test_bench_prints_a_row_per_catalogue_and_fills_the_readme(
     assert sum(line.startswith("| generated") for line in table.splitlines()) == 1
     text = readme.read_text(encoding="utf-8")
     assert "PREVIOUS-TABLE" not in text and text.startswith("intro\n") and text.endswith("outro\n")
-    assert replace_block("no markers", "x") is None

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bench.goal_bench import END, PIVOTS, START, Score, pivots, render, score, update_readme
+from bench.common import write_block
+from bench.goal_bench import END, PIVOTS, START, Score, pivots, render, score
 from recommender.service import CredpathService
 
 
@@ -36,9 +37,9 @@ def test_readme_block_goes_between_the_markers_only(tmp_path: Path) -> None:
     assert "| credpath goal resolver | 0.600 | 0.860 | 0.720 |" in block and "OpenAI embeddings" in block
     readme = tmp_path / "README.md"
     readme.write_text(f"intro\n{START}\nold\n{END}\nend\n", encoding="utf-8")
-    assert update_readme(readme, block)
+    assert write_block(readme, START, END, block)
     text = readme.read_text(encoding="utf-8")
     assert text.startswith("intro\n") and text.endswith(f"{END}\nend\n") and "\nold\n" not in text
     bare = tmp_path / "bare.md"
     bare.write_text("no markers\n", encoding="utf-8")
-    assert not update_readme(bare, block) and bare.read_text(encoding="utf-8") == "no markers\n"
+    assert not write_block(bare, START, END, block) and bare.read_text(encoding="utf-8") == "no markers\n"

@@ -269,14 +269,15 @@ def test_doctests(module: object) -> None:
 
 
 def test_bench_replaces_only_its_readme_block(tmp_path: Path) -> None:
-    from bench.ingest_bench import END, START, replace_block, split_setting
+    from bench.common import write_block
+    from bench.ingest_bench import END, START, split_setting
 
     readme = tmp_path / "README.md"
     readme.write_text(f"intro\n{START}\nold\n{END}\noutro\n")
-    assert replace_block(readme, "| new |")
+    assert write_block(readme, START, END, "| new |")
     assert readme.read_text() == f"intro\n{START}\n| new |\n{END}\noutro\n"
     readme.write_text("no markers\n")
-    assert not replace_block(readme, "| new |") and readme.read_text() == "no markers\n"
+    assert not write_block(readme, START, END, "| new |") and readme.read_text() == "no markers\n"
     indexed, queries = split_setting(OCCUPATIONS, "held-out alt labels")
     assert queries == [] and indexed.occupations[0].alt_labels == ("data analytics specialist",)
     indexed, queries = split_setting(OCCUPATIONS, "label + description")
