@@ -19,6 +19,11 @@ def redact(text: str, settings: LLMSettings) -> str:
     return text.replace(key, "[key]") if key else text
 
 
+LOCAL_SERVERS: dict[str, str] = {"ollama": "http://127.0.0.1:11434/v1", "vllm": "http://127.0.0.1:8000/v1"}
+"""Model servers credpath reaches through their OpenAI-compatible endpoint, with the default base URL of each
+(``CREDPATH_LLM_BASE_URL`` overrides it): ``ollama:llama3.1`` works without langchain-ollama."""
+
+
 def chat_model(settings: LLMSettings, *, timeout: float | None = None) -> Any:
     """The configured LangChain chat model (``init_chat_model``), with timeout and bounded retries.
 
@@ -28,15 +33,20 @@ def chat_model(settings: LLMSettings, *, timeout: float | None = None) -> Any:
         raise ConfigError("no language model is configured", where="CREDPATH_LLM", fix="set CREDPATH_LLM")
     from langchain.chat_models import init_chat_model
 
-    provider = settings.llm.partition(":")[0] if ":" in settings.llm else "openai"
+    provider, _, name = settings.llm.partition(":") if ":" in settings.llm else ("openai", ":", settings.llm)
+    base_url = settings.llm_base_url
+    if provider in LOCAL_SERVERS:
+        # Reached through its OpenAI-compatible endpoint: no extra LangChain package needed.
+        base_url = base_url or LOCAL_SERVERS[provider]
+        provider = "openai"
     kwargs: dict[str, Any] = {"temperature": 0}
-    if settings.llm_base_url:
-        kwargs["base_url"] = settings.llm_base_url
+    if base_url:
+        kwargs["base_url"] = base_url
     if provider == "openai":
         kwargs["timeout"] = timeout or settings.llm_timeout
         kwargs["max_retries"] = settings.llm_retries
         # A local OpenAI-compatible server needs no key, but the client insists on one.
-        kwargs["api_key"] = settings.secret() or ("not-needed" if settings.llm_base_url else None)
+        kwargs["api_key"] = settings.secret() or ("not-needed" if base_url else None)
         if kwargs["api_key"] is None:
             raise ConfigError(
                 f"{settings.llm} needs an API key",
@@ -44,13 +54,13 @@ def chat_model(settings: LLMSettings, *, timeout: float | None = None) -> Any:
                 fix="set OPENAI_API_KEY or CREDPATH_LLM_API_KEY, or CREDPATH_LLM_BASE_URL for a local server",
             )
     try:
-        return init_chat_model(settings.llm if ":" in settings.llm else f"openai:{settings.llm}", **kwargs)
+        return init_chat_model(f"{provider}:{name}", **kwargs)
     except (ImportError, ValueError) as exc:
         raise ConfigError(
             f"cannot start the language model {settings.llm!r}: {redact(str(exc), settings)}",
             where="CREDPATH_LLM",
-            fix="use openai:NAME (with CREDPATH_LLM_BASE_URL for Ollama, vLLM or llama.cpp) "
-            "or install the provider's LangChain package",
+            fix="use openai:NAME, ollama:NAME or vllm:NAME (with CREDPATH_LLM_BASE_URL for another server, such as "
+            "llama.cpp's), or install the provider's LangChain package",
         ) from None
 
 

@@ -157,3 +157,16 @@ def test_the_key_is_in_no_log_line_even_at_debug_level(caplog: pytest.LogCapture
             except LLMError as exc:
                 assert KEY not in exc.message
     assert caplog.records and KEY not in caplog.text
+
+
+@pytest.mark.parametrize(("llm", "default"), [("ollama:llama3.1", 11434), ("vllm:qwen2.5", 8000)])
+def test_ollama_and_vllm_go_through_their_openai_compatible_endpoint(
+    llm: str, default: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    model = chat_model(LLMSettings(llm=llm))
+    assert str(model.openai_api_base) == f"http://127.0.0.1:{default}/v1"
+    assert model.model_name == llm.partition(":")[2]
+    with serve([answer(["c1"])]) as (url, script):
+        got = Session(LLMSettings(llm=llm, llm_base_url=url, llm_timeout=2.0, llm_retries=0)).ask(["plan"], PlanAnswer)
+    assert got.steps[0].credential_id == "c1" and script.requests[0]["model"] == llm.partition(":")[2]
