@@ -71,6 +71,7 @@ _FILLER = re.compile(
     re.IGNORECASE,
 )
 _GOALS_SPLIT = re.compile(r"\s*(?:;|,?\s+or\s+(?:an?\s+|as\s+)?|,\s*(?=(?:an?|the|become|be|work)\b))\s*", re.I)
+_EXCEPT = re.compile(r",?\s*\b(?:except|excluding|other\s+than)\b[^,;]*", re.IGNORECASE)
 _SKILLS_SPLIT = re.compile(r"\s*(?:,|;|&|/|\band\b|\bor\b|\bplus\b)\s*", re.IGNORECASE)
 
 
@@ -106,6 +107,22 @@ def check_text(text: str) -> str:
             fix="name an occupation or skills in words, e.g. 'become a nurse' or 'learn SQL'",
         )
     return line
+
+
+def without_exceptions(phrase: str) -> str:
+    """An occupation phrase without its "except" clauses, which name what it is not.
+
+    Registers such as O*NET qualify a title by what it leaves out; searching those words would find
+    exactly the occupations excluded.
+
+    >>> without_exceptions("Geoscientists, Except Hydrologists and Geographers")
+    'Geoscientists'
+    >>> without_exceptions("Sales Representatives, Except Technical, Wholesale")
+    'Sales Representatives, Wholesale'
+    >>> without_exceptions("except")
+    'except'
+    """
+    return _EXCEPT.sub("", phrase).strip(" ,;") or phrase
 
 
 def _tidy(phrase: str) -> str:
@@ -232,7 +249,8 @@ class GoalResolver:
 
     def _ranked(self, phrase: str, kind: SearchKind, k: int, excluded: set[str]) -> list[GoalCandidate]:
         """The ``k`` best entries of ``kind`` for ``phrase``, leaving out ``excluded`` ids."""
-        hits = self.search.search(phrase, kind, k + len(excluded))
+        query = without_exceptions(phrase) if kind == "occupation" else phrase
+        hits = self.search.search(query, kind, k + len(excluded))
         return [
             GoalCandidate(id=i, label=self.label(kind, i), kind=kind, score=round(s, 4), phrase=phrase)
             for i, s in hits
@@ -269,6 +287,8 @@ class GoalResolver:
         if word in self._known or word.isdigit():
             return True
         if word.endswith("s") and word[:-1] in self._known:
+            return True
+        if any(word[:i] in self._known and word[i:].removesuffix("s") in self._known for i in range(3, len(word) - 2)):
             return True
         return bool(difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=0.8))
 
