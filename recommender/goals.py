@@ -6,6 +6,7 @@ import difflib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,6 +23,8 @@ SKILL_FLOOR = 0.9
 """A skill phrase whose best skill scores below this names nothing in the catalogue."""
 KNOWN_SHARE = 0.6
 """Below this share of recognised content words (of two or more) the text is not read as English."""
+RERANK_POOL = 10
+"""With a reranker, each phrase retrieves at least this many occupations for it to choose among."""
 
 _OPTIONAL_ARTICLE = r"(?:(?:an?|the|my)\s+)?"
 _STOP_WORDS = """
@@ -83,6 +86,20 @@ class Reading:
     occupations: tuple[str, ...]
     skills: tuple[str, ...]
     explicit: bool
+
+
+@dataclass(frozen=True)
+class Reranked:
+    """A reranker's answer: candidate ids best first, and notes on how it came about (a failure, dropped ids)."""
+
+    order: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+
+class Reranker(Protocol):
+    """Reorders a goal's retrieved candidates (a language model, say); it sees the goal text and the candidates."""
+
+    def __call__(self, text: str, candidates: Sequence[GoalCandidate]) -> Reranked: ...
 
 
 def check_text(text: str) -> str:
@@ -183,9 +200,10 @@ def _content_words(text: str) -> list[str]:
 class GoalResolver:
     """Resolves goals in plain words against one catalogue's occupations and skills, offline, without a store."""
 
-    def __init__(self, catalogue: Catalogue, search: CatalogueSearch) -> None:
+    def __init__(self, catalogue: Catalogue, search: CatalogueSearch, *, reranker: Reranker | None = None) -> None:
         self.catalogue = catalogue
         self.search = search
+        self.reranker = reranker
         self._occupations = {o.id: o for o in catalogue.occupations}
         self._skills = {s.id: s for s in catalogue.skills}
         self._vocabulary = sorted(set().union(*(set(k.scorers.bm25.words) for k in search.kinds.values())))
@@ -208,8 +226,9 @@ class GoalResolver:
         skill_phrases = list(reading.skills)
         first_scores: list[float] = []
         first_exact = False
+        pool = max(k, RERANK_POOL) if self.reranker else k
         for phrase in reading.occupations:
-            found = self._ranked(phrase, "occupation", k, excluded)
+            found = self._ranked(phrase, "occupation", pool, excluded)
             exact_occupations = set(self.search.exact(phrase, "occupation"))
             if self.search.exact(phrase, "skill") and not exact_occupations:
                 skill_phrases.append(phrase)
@@ -232,6 +251,10 @@ class GoalResolver:
             target_skills.append(found[0].id)
             candidates.extend(found)
         ordered = _interleave(candidates)
+        if self.reranker is not None and ordered:
+            answer = self.reranker(line, tuple(ordered))
+            ordered = _reordered(ordered, answer.order, k)
+            notes.extend(answer.notes)
         occupations = [c for c in ordered if c.kind == "occupation"]
         close = len(first_scores) > 1 and first_scores[0] - first_scores[1] < AMBIGUITY_MARGIN
         ambiguous = close and not first_exact
@@ -291,6 +314,22 @@ class GoalResolver:
         if any(word[:i] in self._known and word[i:].removesuffix("s") in self._known for i in range(3, len(word) - 2)):
             return True
         return bool(difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=0.8))
+
+
+def _reordered(candidates: Sequence[GoalCandidate], order: Sequence[str], k: int) -> list[GoalCandidate]:
+    """``candidates`` with those ``order`` names first, in its order (other ids ignored), then the rest as they
+    were; at most ``k`` occupations per phrase."""
+    by_id = {c.id: c for c in candidates}
+    named = [by_id[i] for i in dict.fromkeys(order) if i in by_id]
+    kept: list[GoalCandidate] = []
+    per_phrase: dict[str, int] = {}
+    for c in dict.fromkeys([*named, *candidates]):
+        if c.kind == "occupation":
+            per_phrase[c.phrase] = per_phrase.get(c.phrase, 0) + 1
+            if per_phrase[c.phrase] > k:
+                continue
+        kept.append(c)
+    return kept
 
 
 def _interleave(candidates: Sequence[GoalCandidate]) -> list[GoalCandidate]:
