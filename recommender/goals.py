@@ -235,11 +235,14 @@ class GoalResolver:
                 if not reading.explicit:
                     continue
             if not first_scores:
-                first_scores = [c.score for c in found]
+                # The top reading's broader occupation scores close to it by design: no rival reading.
+                above = self.search.kinds["occupation"].broader_of(found[0].id) if found else set()
+                rivals = [c for c in found if c.id not in above]
+                first_scores = [c.score for c in rivals]
                 first_exact = (
-                    bool(found)
-                    and found[0].id in exact_occupations
-                    and (len(found) < 2 or found[1].id not in exact_occupations)
+                    bool(rivals)
+                    and rivals[0].id in exact_occupations
+                    and (len(rivals) < 2 or rivals[1].id not in exact_occupations)
                 )
             candidates.extend(found)
         target_skills: list[str] = []
