@@ -105,6 +105,13 @@ def test_an_except_clause_does_not_find_what_it_excludes(service: CredpathServic
     assert "gambling manager" in labels(service, "Entertainment and Recreation Managers, Gambling")
 
 
+def test_a_broader_occupation_follows_its_narrower_one_without_a_false_ambiguity(service: CredpathService) -> None:
+    goal = service.resolve_goal("Chefs and Head Cooks")
+    assert [c.label for c in goal.candidates[:2]] == ["head chef", "chef"]
+    assert goal.candidates[0].score - goal.candidates[1].score < 0.04, "close, as a broader occupation is"
+    assert not goal.ambiguous, "a specialism and the occupation it specialises are one reading, not two"
+
+
 def test_plan_for_a_goal_carries_it_and_assumes_nothing_silently(service: CredpathService) -> None:
     text = "I teach maths and want to become a data analyst"
     plain = service.plan_goal(text, LearnerProfile(targets=Targets()))
