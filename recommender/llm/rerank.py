@@ -54,9 +54,3 @@ class GoalReranker:
     def __call__(self, text: str, candidates: Sequence[GoalCandidate]) -> Reranked:
         make = (lambda _timeout: self._model) if self._model is not None else None
         return rerank(text, candidates, Session(self.settings, make_model=make))
-
-
-def configured_reranker() -> GoalReranker | None:
-    """A reranker over the model ``CREDPATH_LLM`` names, or None when no model is configured."""
-    reranker = GoalReranker()
-    return reranker if reranker.configured else None

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from recommender.goals import GoalResolver
-from recommender.llm.rerank import GoalReranker, configured_reranker
+from recommender.llm.rerank import GoalReranker
 from recommender.plan import Goal
 from recommender.service import CredpathService
 from recommender.settings import LLMSettings
@@ -34,6 +34,11 @@ def resolve(service: CredpathService, answers: list[Any], k: int = 5) -> tuple[G
         )
         resolver = GoalResolver(service.catalogue, service.goals.search, reranker=GoalReranker(settings))
         return resolver.resolve(GOAL, k=k), script.requests
+
+
+def test_a_reranker_is_configured_only_with_a_model() -> None:
+    assert not GoalReranker(LLMSettings(llm=None)).configured
+    assert GoalReranker(LLMSettings(llm="openai:gpt-4o-mini")).configured
 
 
 def ids(goal: Goal) -> list[str]:
@@ -68,10 +73,3 @@ def test_a_model_failure_keeps_the_offline_order_with_a_note(service: CredpathSe
     assert requests, "the model was asked"
     assert ids(goal) == ids(without) and goal.chosen == without.chosen
     assert any("retrieval's order stands" in n for n in goal.notes)
-
-
-def test_a_reranker_only_when_a_model_is_configured(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("CREDPATH_LLM", raising=False)
-    assert configured_reranker() is None
-    monkeypatch.setenv("CREDPATH_LLM", "openai:gpt-4o-mini")
-    assert configured_reranker() is not None
