@@ -6,6 +6,7 @@ import difflib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,6 +25,8 @@ SKILL_FLOOR = 0.9
 """A skill phrase whose best skill scores below this names nothing in the catalogue."""
 KNOWN_SHARE = 0.6
 """Below this share of recognised content words (of two or more) the text is not read as English."""
+RERANK_POOL = 10
+"""With a reranker, each phrase retrieves at least this many occupations for it to choose among."""
 
 _OPTIONAL_ARTICLE = r"(?:(?:an?|the|my)\s+)?"
 _STOP_WORDS = """
@@ -73,6 +76,7 @@ _FILLER = re.compile(
     re.IGNORECASE,
 )
 _GOALS_SPLIT = re.compile(r"\s*(?:;|,?\s+or\s+(?:an?\s+|as\s+)?|,\s*(?=(?:an?|the|become|be|work)\b))\s*", re.I)
+_EXCEPT = re.compile(r",?\s*\b(?:except|excluding|other\s+than)\b[^,;]*", re.IGNORECASE)
 _SKILLS_SPLIT = re.compile(r"\s*(?:,|;|&|/|\band\b|\bor\b|\bplus\b)\s*", re.IGNORECASE)
 
 
@@ -84,6 +88,20 @@ class Reading:
     occupations: tuple[str, ...]
     skills: tuple[str, ...]
     explicit: bool
+
+
+@dataclass(frozen=True)
+class Reranked:
+    """A reranker's answer: candidate ids best first, and notes on how it came about (a failure, dropped ids)."""
+
+    order: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+
+class Reranker(Protocol):
+    """Reorders a goal's retrieved candidates (a language model, say); it sees the goal text and the candidates."""
+
+    def __call__(self, text: str, candidates: Sequence[GoalCandidate]) -> Reranked: ...
 
 
 def check_text(text: str) -> str:
@@ -108,6 +126,22 @@ def check_text(text: str) -> str:
             fix="name an occupation or skills in words, e.g. 'become a nurse' or 'learn SQL'",
         )
     return line
+
+
+def without_exceptions(phrase: str) -> str:
+    """An occupation phrase without its "except" clauses, which name what it is not.
+
+    Registers such as O*NET qualify a title by what it leaves out; searching those words would find
+    exactly the occupations excluded.
+
+    >>> without_exceptions("Geoscientists, Except Hydrologists and Geographers")
+    'Geoscientists'
+    >>> without_exceptions("Sales Representatives, Except Technical, Wholesale")
+    'Sales Representatives, Wholesale'
+    >>> without_exceptions("except")
+    'except'
+    """
+    return _EXCEPT.sub("", phrase).strip(" ,;") or phrase
 
 
 def _tidy(phrase: str) -> str:
@@ -168,9 +202,10 @@ def _content_words(text: str) -> list[str]:
 class GoalResolver:
     """Resolves goals in plain words against one catalogue's occupations and skills, offline, without a store."""
 
-    def __init__(self, catalogue: Catalogue, search: CatalogueSearch) -> None:
+    def __init__(self, catalogue: Catalogue, search: CatalogueSearch, *, reranker: Reranker | None = None) -> None:
         self.catalogue = catalogue
         self.search = search
+        self.reranker = reranker
         self._occupations = {o.id: o for o in catalogue.occupations}
         self._skills = {s.id: s for s in catalogue.skills}
         self._vocabulary = sorted(set().union(*(set(k.scorers.bm25.words) for k in search.kinds.values())))
@@ -193,19 +228,23 @@ class GoalResolver:
         skill_phrases = list(reading.skills)
         first_scores: list[float] = []
         first_exact = False
+        pool = max(k, RERANK_POOL) if self.reranker else k
         for phrase in reading.occupations:
-            found = self._ranked(phrase, "occupation", k, excluded)
+            found = self._ranked(phrase, "occupation", pool, excluded)
             exact_occupations = set(self.search.exact(phrase, "occupation"))
             if self.search.exact(phrase, "skill") and not exact_occupations:
                 skill_phrases.append(phrase)
                 if not reading.explicit:
                     continue
             if not first_scores:
-                first_scores = [c.score for c in found]
+                # The top reading's broader occupation scores close to it by design: no rival reading.
+                above = self.search.kinds["occupation"].broader_of(found[0].id) if found else set()
+                rivals = [c for c in found if c.id not in above]
+                first_scores = [c.score for c in rivals]
                 first_exact = (
-                    bool(found)
-                    and found[0].id in exact_occupations
-                    and (len(found) < 2 or found[1].id not in exact_occupations)
+                    bool(rivals)
+                    and rivals[0].id in exact_occupations
+                    and (len(rivals) < 2 or rivals[1].id not in exact_occupations)
                 )
             candidates.extend(found)
         target_skills: list[str] = []
@@ -217,6 +256,10 @@ class GoalResolver:
             target_skills.append(found[0].id)
             candidates.extend(found)
         ordered = _interleave(candidates)
+        if self.reranker is not None and ordered:
+            answer = self.reranker(line, tuple(ordered))
+            ordered = _reordered(ordered, answer.order, k)
+            notes.extend(answer.notes)
         occupations = [c for c in ordered if c.kind == "occupation"]
         close = len(first_scores) > 1 and first_scores[0] - first_scores[1] < AMBIGUITY_MARGIN
         ambiguous = close and not first_exact
@@ -234,7 +277,8 @@ class GoalResolver:
 
     def _ranked(self, phrase: str, kind: SearchKind, k: int, excluded: set[str]) -> list[GoalCandidate]:
         """The ``k`` best entries of ``kind`` for ``phrase``, leaving out ``excluded`` ids."""
-        hits = self.search.search(phrase, kind, k + len(excluded))
+        query = without_exceptions(phrase) if kind == "occupation" else phrase
+        hits = self.search.search(query, kind, k + len(excluded))
         return [
             GoalCandidate(id=i, label=self.label(kind, i), kind=kind, score=round(s, 4), phrase=phrase)
             for i, s in hits
@@ -272,7 +316,25 @@ class GoalResolver:
             return True
         if word.endswith("s") and word[:-1] in self._known:
             return True
+        if any(word[:i] in self._known and word[i:].removesuffix("s") in self._known for i in range(3, len(word) - 2)):
+            return True
         return bool(difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=0.8))
+
+
+def _reordered(candidates: Sequence[GoalCandidate], order: Sequence[str], k: int) -> list[GoalCandidate]:
+    """``candidates`` with those ``order`` names first, in its order (other ids ignored), then the rest as they
+    were; at most ``k`` occupations per phrase."""
+    by_id = {c.id: c for c in candidates}
+    named = [by_id[i] for i in dict.fromkeys(order) if i in by_id]
+    kept: list[GoalCandidate] = []
+    per_phrase: dict[str, int] = {}
+    for c in dict.fromkeys([*named, *candidates]):
+        if c.kind == "occupation":
+            per_phrase[c.phrase] = per_phrase.get(c.phrase, 0) + 1
+            if per_phrase[c.phrase] > k:
+                continue
+        kept.append(c)
+    return kept
 
 
 def _interleave(candidates: Sequence[GoalCandidate]) -> list[GoalCandidate]:

@@ -59,6 +59,7 @@ class Esco:
     essential: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     optional: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     broader: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    broader_occupations: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
 
 def read_csv(path: Path) -> Iterator[dict[str, str]]:
@@ -75,7 +76,7 @@ def find(esco_dir: Path, stem: str) -> Path:
 
 
 def load_esco(esco_dir: Path) -> Esco:
-    """Skills, occupations, occupation-skill relations and skill-to-skill broader links."""
+    """Skills, occupations, occupation-skill relations, and broader links (skill to skill, occupation to occupation)."""
     esco = Esco(
         skills={r["conceptUri"]: r for r in read_csv(find(esco_dir, "skills_en"))},
         occupations={r["conceptUri"]: r for r in read_csv(find(esco_dir, "occupations_en"))},
@@ -86,6 +87,9 @@ def load_esco(esco_dir: Path) -> Esco:
     for r in read_csv(find(esco_dir, "broaderRelationsSkillPillar")):
         if r["conceptType"] == "KnowledgeSkillCompetence" and r["broaderUri"] in esco.skills:
             esco.broader[r["conceptUri"]].append(r["broaderUri"])
+    for r in read_csv(find(esco_dir, "broaderRelationsOccPillar")):
+        if r["conceptUri"] in esco.occupations and r["broaderUri"] in esco.occupations:
+            esco.broader_occupations[r["conceptUri"]].append(r["broaderUri"])
     return esco
 
 
@@ -343,7 +347,8 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "default_catalogue.json").write_text(to_json(catalogue), encoding="utf-8")
     (args.out / ESCO_FILE).write_bytes(lzma.compress(to_json(full, compact=True).encode("utf-8"), preset=9))
     embedder = StaticEmbedder()
-    search = CatalogueSearch.build(full, embedder.embed, embedder.name, hidden_labels(esco))
+    broader = {uri: tuple(sorted(set(up))) for uri, up in esco.broader_occupations.items()}
+    search = CatalogueSearch.build(full, embedder.embed, embedder.name, hidden_labels(esco), broader)
     search.save(args.out / SEARCH_FILE)
     providers = {c.provider for c in catalogue.credentials}
     areas = {a for c in catalogue.credentials for a in c.areas}

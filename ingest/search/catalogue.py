@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,6 +21,8 @@ FORMAT = 1  # layout of a saved index; another layout is not read
 LEXICAL_WEIGHT = 0.15
 GRAM_WEIGHT = 0.5
 EXACT_BONUS = 1.0
+BROADER_SHARE = 0.97
+"""A broader entry (in ESCO's occupation hierarchy) scores at least this share of its best narrower entry."""
 # Skills have ~100k labels: n-grams over all of them would cost seconds to load; their preferred label carries most.
 GRAM_LABELS: dict[SearchKind, int | None] = {"occupation": None, "skill": 1}
 Embed = Callable[[Sequence[str]], NDArray[np.float32]]
@@ -35,6 +37,8 @@ class KindIndex:
     scorers: LabelScorers
     vectors: NDArray[Any]
     exact: dict[str, tuple[int, ...]]
+    broader: NDArray[np.int32] = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int32))
+    """Rows (narrower, broader): pairs of items of which the second is the first's broader concept."""
 
     @classmethod
     def create(
@@ -44,16 +48,19 @@ class KindIndex:
         vectors: NDArray[Any],
         scorers: LabelScorers | None = None,
         gram_labels: int | None = None,
+        broader: NDArray[np.int32] | None = None,
     ) -> KindIndex:
         """The index of ``items`` with their normalised ``labels`` (first = preferred) and unit ``vectors``.
 
         ``gram_labels``: how many labels of each item the n-gram scorer reads (all if None); BM25 reads all.
+        ``broader``: (narrower row, broader row) pairs.
         """
         if scorers is None:
             bm25 = LabelBM25(dict(zip(items, labels, strict=True)))
             grams = LabelGrams({item: names[:gram_labels] for item, names in zip(items, labels, strict=True)})
             scorers = LabelScorers(bm25, grams)
-        return cls(items, labels, scorers, vectors, _exact(labels))
+        pairs = np.zeros((0, 2), dtype=np.int32) if broader is None else np.asarray(broader, dtype=np.int32)
+        return cls(items, labels, scorers, vectors, _exact(labels), pairs.reshape(-1, 2))
 
     def singular(self, query: str) -> str:
         """``query`` normalised, each plural word this kind's labels only know in the singular made singular.
@@ -69,6 +76,8 @@ class KindIndex:
 
         Vectors and BM25 read the query with plurals made singular (``singular``); n-grams read it as
         typed. An item one of whose labels is the query, either way, gets :data:`EXACT_BONUS` more.
+        A broader item then scores at least :data:`BROADER_SHARE` of its best narrower item: a title
+        that names a specialism also names, a little less, the occupation it specialises.
         """
         typed, plain = normalise_label(query), self.singular(query)
         scores: NDArray[np.float64] = np.asarray(self.vectors @ embed([plain])[0], dtype=np.float64)
@@ -81,7 +90,16 @@ class KindIndex:
             scores[position[item]] += GRAM_WEIGHT * value
         for row in {row for name in {typed, plain} for row in self.exact.get(name, ())}:
             scores[row] += EXACT_BONUS
+        if len(self.broader):
+            inherited = np.full(len(scores), -np.inf)
+            np.maximum.at(inherited, self.broader[:, 1], BROADER_SHARE * scores[self.broader[:, 0]])
+            scores = np.maximum(scores, inherited)
         return scores
+
+    def broader_of(self, item: str) -> set[str]:
+        """The ids of the broader items of ``item`` (none when it has none or is unknown)."""
+        rows = [i for i, name in enumerate(self.items) if name == item]
+        return {self.items[up] for down, up in self.broader.tolist() if down in rows}
 
 
 def _singular(word: str, vocabulary: Mapping[str, int]) -> str:
@@ -148,9 +166,11 @@ class CatalogueSearch:
         embed: Embed,
         embedder: str,
         hidden: Mapping[str, Sequence[str]] | None = None,
+        broader: Mapping[str, Sequence[str]] | None = None,
     ) -> CatalogueSearch:
-        """The index of every skill and occupation of ``catalogue``; ``hidden``: extra search-only labels per id."""
-        hidden = hidden or {}
+        """The index of every skill and occupation of ``catalogue``; ``hidden``: extra search-only labels per id;
+        ``broader``: the ids of each entry's broader entries of the same kind (ESCO's occupation hierarchy)."""
+        hidden, broader = hidden or {}, broader or {}
         skill_label = {s.id: s.label for s in catalogue.skills}
         kinds: dict[SearchKind, KindIndex] = {}
         entries: dict[SearchKind, Sequence[Skill | Occupation]] = {
@@ -160,7 +180,13 @@ class CatalogueSearch:
         for kind, rows in entries.items():
             vectors = embed_parts(embed, [entry_parts(e, skill_label) for e in rows])
             labels = [entry_labels(e, hidden.get(e.id, ())) for e in rows]
-            kinds[kind] = KindIndex.create([e.id for e in rows], labels, vectors, gram_labels=GRAM_LABELS[kind])
+            row = {e.id: n for n, e in enumerate(rows)}
+            pairs = np.array(
+                [(row[e.id], row[up]) for e in rows for up in broader.get(e.id, ()) if up in row], dtype=np.int32
+            )
+            kinds[kind] = KindIndex.create(
+                [e.id for e in rows], labels, vectors, gram_labels=GRAM_LABELS[kind], broader=pairs
+            )
         return cls(kinds, embed, embedder)
 
     def scores(self, query: str, kind: SearchKind) -> dict[str, float]:
@@ -200,6 +226,7 @@ class CatalogueSearch:
             scale = np.where(scale == 0, 1.0, scale).astype(np.float32)
             arrays[f"{kind}/vectors"] = np.rint(index.vectors / scale[:, None] * 127).astype(np.int8)
             arrays[f"{kind}/vector_scales"] = scale
+            arrays[f"{kind}/broader"] = index.broader.astype(np.int32)
             arrays |= {f"{kind}/bm25.{k}": v for k, v in index.scorers.bm25.arrays().items()}
             grams = index.scorers.grams.arrays()
             grams["weights"] = grams["weights"].astype(np.float16)
@@ -222,13 +249,14 @@ class CatalogueSearch:
             items = _unblob(part["items"])
             flat = _unblob(part["labels"])
             ends = np.cumsum(part["label_counts"]).tolist()
-            labels = [flat[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+            labels = [flat[a:b] for a, b in zip([0, *ends][: len(ends)], ends, strict=True)]
             vectors = part["vectors"].astype(np.float32) * (part["vector_scales"] / 127)[:, None]
             bm25 = LabelBM25.from_arrays(items, {n[5:]: v for n, v in part.items() if n.startswith("bm25.")})
             gram_arrays = {n[6:]: v for n, v in part.items() if n.startswith("grams.")}
             gram_arrays["weights"] = gram_arrays["weights"].astype(np.float32)
             grams = LabelGrams.from_arrays(items, gram_arrays)
-            kinds[kind] = KindIndex.create(items, labels, vectors, LabelScorers(bm25, grams))
+            scorers = LabelScorers(bm25, grams)
+            kinds[kind] = KindIndex.create(items, labels, vectors, scorers, broader=part.get("broader"))
         return cls(kinds, embed, str(arrays["embedder"][0]))
 
 

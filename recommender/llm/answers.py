@@ -1,4 +1,4 @@
-"""The structured answers credpath asks a language model for: a request, a plan, a narrative."""
+"""The structured answers credpath asks a language model for: a request, a plan, a narrative, a goal's ranking."""
 
 from __future__ import annotations
 
@@ -52,3 +52,9 @@ class NarrativeAnswer(_Answer):
     """A short personal explanation of a verified plan."""
 
     paragraphs: list[str] = Field(description="Two to four short paragraphs for the learner.")
+
+
+class RankingAnswer(_Answer):
+    """A goal's candidates reordered: the readings of the learner's goal, best first, by id."""
+
+    ids: list[str] = Field(description="Candidate ids, the best reading of the goal first; only ids from CANDIDATES.")

@@ -46,6 +46,12 @@ Do not add advice about other courses. Two to four short paragraphs.
 {DATA_RULE}"""
 
 
+RERANK_SYSTEM = f"""You rank what a learner's goal most likely means, among occupations and skills a search found.
+Put the candidate ids in order, the best reading of the goal first. Use only ids from the CANDIDATES data;
+never invent one. Leave out candidates that cannot be what the learner means.
+{DATA_RULE}"""
+
+
 def _clean(text: str) -> str:
     """Data text that cannot close its own section: the delimiter characters are replaced."""
     return text.replace("<<<", "‹‹‹").replace(">>>", "›››")
@@ -163,3 +169,10 @@ def narrative_messages(facts: Mapping[str, Any]) -> list[BaseMessage]:
         SystemMessage(NARRATIVE_SYSTEM),
         HumanMessage(data_section("PLAN", [facts]) + "\n\nWrite the explanation."),
     ]
+
+
+def rerank_messages(text: str, candidates: Sequence[Mapping[str, str]]) -> list[BaseMessage]:
+    """The goal text and the retrieved candidates (id, label, kind), both as data, and the ranking asked for."""
+    parts = [data_section("CANDIDATES", candidates), data_section("LEARNER GOAL", [{"text": text}])]
+    parts.append("Rank the candidates by how well each one is what the learner's goal means.")
+    return [SystemMessage(RERANK_SYSTEM), HumanMessage("\n\n".join(parts))]

@@ -92,6 +92,26 @@ def test_another_language_is_refused_with_the_reason(service: CredpathService) -
     assert service.resolve_goal("data analist").candidates[0].label == "data analyst", "a typo is still English"
 
 
+@pytest.mark.parametrize(
+    ("title", "top"), [("Skincare Specialists", "aesthetician"), ("Brickmasons and Blockmasons", "bricklayer")]
+)
+def test_a_compound_of_known_words_reads_as_english(service: CredpathService, title: str, top: str) -> None:
+    assert labels(service, title)[0] == top
+
+
+def test_an_except_clause_does_not_find_what_it_excludes(service: CredpathService) -> None:
+    found = labels(service, "Entertainment and Recreation Managers, Except Gambling")
+    assert found and not any("gambling" in label for label in found)
+    assert "gambling manager" in labels(service, "Entertainment and Recreation Managers, Gambling")
+
+
+def test_a_broader_occupation_follows_its_narrower_one_without_a_false_ambiguity(service: CredpathService) -> None:
+    goal = service.resolve_goal("Chefs and Head Cooks")
+    assert [c.label for c in goal.candidates[:2]] == ["head chef", "chef"]
+    assert goal.candidates[0].score - goal.candidates[1].score < 0.04, "close, as a broader occupation is"
+    assert not goal.ambiguous, "a specialism and the occupation it specialises are one reading, not two"
+
+
 def test_plan_for_a_goal_carries_it_and_assumes_nothing_silently(service: CredpathService) -> None:
     text = "I teach maths and want to become a data analyst"
     plain = service.plan_goal(text, LearnerProfile(targets=Targets()))

@@ -55,6 +55,29 @@ def test_save_and_load_give_the_same_ranking(small: Catalogue, tmp_path: Path) -
     assert again.read_bytes() == (tmp_path / "index.npz").read_bytes(), "saving is deterministic"
 
 
+def test_a_broader_occupation_follows_its_narrower_match_and_survives_saving(tmp_path: Path) -> None:
+    catalogue = Catalogue(
+        occupations=(
+            Occupation(id="o:tutor", label="private tutor"),
+            Occupation(id="o:maths", label="mathematics tutor"),
+            Occupation(id="o:music", label="music teacher"),
+            Occupation(id="o:chef", label="chef"),
+        )
+    )
+    embedder = HashingEmbedder()
+    flat = CatalogueSearch.build(catalogue, embedder.embed, embedder.name)
+    query = "mathematics tutoring"
+    assert flat.search(query, "occupation", 1)[0][0] == "o:maths"
+    built = CatalogueSearch.build(catalogue, embedder.embed, embedder.name, broader={"o:maths": ("o:tutor",)})
+    ranked = built.search(query, "occupation", 4)
+    assert [i for i, _ in ranked][:2] == ["o:maths", "o:tutor"]
+    assert ranked[1][1] == pytest.approx(0.97 * ranked[0][1], abs=1e-6), "the broader one scores a share of it"
+    assert built.kinds["occupation"].broader_of("o:maths") == {"o:tutor"}
+    built.save(tmp_path / "index.npz")
+    loaded = CatalogueSearch.load(tmp_path / "index.npz", embedder.embed)
+    assert loaded is not None and [i for i, _ in loaded.search(query, "occupation", 2)] == ["o:maths", "o:tutor"]
+
+
 def test_a_missing_or_foreign_file_loads_as_none(tmp_path: Path) -> None:
     assert CatalogueSearch.load(tmp_path / "missing.npz", HashingEmbedder().embed) is None
     write_npz(tmp_path / "old.npz", {"format": np.array([0], dtype=np.int64)})
