@@ -3,8 +3,8 @@
 Run ``python bench/load_bench.py [--users 50] [--seconds 60] [--catalogue FILE...] [--readme README.md]``.
 The bench starts ``credpath serve`` in a subprocess on a free port, gives every simulated learner its own
 ``gradio_client.Client``, and has each ask ``/plan`` for one occupation of the catalogue after another
-(every occupation the catalogue teaches towards, minimising hours or cost) until the time is up. It reports latency percentiles
-and errors; every plan returned is checked to be verified. See bench/README.md.
+(every occupation the catalogue teaches towards, minimising hours or cost) until the time is up. It reports
+latency percentiles and errors; every plan returned is checked to be verified. See bench/README.md.
 """
 
 from __future__ import annotations

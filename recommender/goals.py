@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 from collections.abc import Iterator, Sequence
@@ -210,6 +211,12 @@ class GoalResolver:
         self._skills = {s.id: s for s in catalogue.skills}
         self._vocabulary = sorted(set().union(*(set(k.scorers.bm25.words) for k in search.kinds.values())))
         self._known = frozenset(self._vocabulary)
+
+    def with_reranker(self, reranker: Reranker | None) -> GoalResolver:
+        """This resolver with ``reranker`` (None: offline only), sharing its index and vocabulary."""
+        twin = copy.copy(self)
+        twin.reranker = reranker
+        return twin
 
     def label(self, kind: SearchKind, ident: str) -> str:
         entry = self._occupations.get(ident) if kind == "occupation" else self._skills.get(ident)

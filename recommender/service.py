@@ -248,13 +248,25 @@ class CredpathService:
             search = CatalogueSearch.build(self.catalogue, embedder.embed, embedder.name)
         return GoalResolver(self.catalogue, search)
 
+    def goal_resolver(self) -> GoalResolver:
+        """``goals`` with the configured language model reranking its candidates (only among the ids retrieval
+        returned), or offline only when no model is configured. Decided per call, as the settings are."""
+        from recommender.settings import LLMSettings
+
+        if not LLMSettings().configured:  # the reranker's prompts cost ~130 ms to import: only with a model
+            return self.goals.with_reranker(None)
+        from recommender.llm.rerank import GoalReranker
+
+        return self.goals.with_reranker(GoalReranker())
+
     def resolve_goal(self, text: str, *, k: int = 5) -> Goal:
-        """A goal in plain words as ranked candidate occupations and skills (see recommender.goals)."""
-        return self.goals.resolve(text, k=k)
+        """A goal in plain words as ranked candidate occupations and skills (see recommender.goals); with a
+        language model configured, it reranks the candidates retrieval found."""
+        return self.goal_resolver().resolve(text, k=k)
 
     def resolve_goal_lines(self, raw: bytes, *, k: int = 5) -> Iterator[GoalLine]:
         """Every line of a goal file resolved in order; bad lines say why (see recommender.goals.resolve_lines)."""
-        return resolve_lines(self.goals, raw, k=k)
+        return resolve_lines(self.goal_resolver(), raw, k=k)
 
     def goal_profile(
         self,

@@ -81,7 +81,8 @@ def gaps(
 
 
 def resolve_goal(service: CredpathService, text: str, k: int = 5) -> dict[str, Any]:
-    """A goal in plain words as ranked candidate occupations and skills, a pivot's background, and ambiguity."""
+    """A goal in plain words as ranked candidate occupations and skills, a pivot's background, and ambiguity
+    (with a language model configured, it reranks the candidates retrieval found)."""
     if not 1 <= k <= 50:
         raise RequestError(f"k must be from 1 to 50, not {k}", field="k", fix="ask for 1 to 50 candidates")
     return dict(service.resolve_goal(text, k=k).model_dump(mode="json"))
@@ -130,13 +131,15 @@ class Endpoint:
     pool: str = serving.SOLVE_POOL
     gated: bool = False
     """With sign-in, only the users the app's guard admits may call it (the provider workspace's report)."""
+    asks_model: bool = False
+    """It waits on the language model when one is configured: then it runs in the LLM pool instead of ``pool``."""
 
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("plan", plan),
     Endpoint("verify", verify),
     Endpoint("gaps", gaps, gated=True),
-    Endpoint("resolve_goal", resolve_goal),
+    Endpoint("resolve_goal", resolve_goal, asks_model=True),
     Endpoint("inspect_badges", inspect_badges),
 )
 
@@ -206,11 +209,12 @@ def register(
     guard: Callable[[gr.Request], None] | None = None,
 ) -> None:
     """Serve each endpoint inside the current ``gr.Blocks``, in its concurrency pool; ``guard`` gates the gated ones."""
+    with_model = service.language_model() is not None
     for endpoint in endpoints:
         description = (inspect.getdoc(endpoint.fn) or "").splitlines()[0]
         gradio_api(
             served(service, endpoint.fn, guard if endpoint.gated else None),
             api_name=endpoint.name,
             api_description=description,
-            **serving.pool(endpoint.pool),
+            **serving.pool(serving.LLM_POOL if endpoint.asks_model and with_model else endpoint.pool),
         )

@@ -471,10 +471,12 @@ def render(service: CredpathService) -> None:
 
     # The page's own events (widget updates) stay out of the API; ``ui.api`` serves the plan as JSON.
     page = {"api_visibility": "private", **serving.pool(serving.SOLVE_POOL)}
+    # With a language model configured, "auto" plans with it: the plan waits on the model, in the LLM pool.
+    planning = page | serving.pool(serving.LLM_POOL if service.language_model() else serving.SOLVE_POOL)
     plan_button.click(
         run,
         inputs=[*inputs, *goal_box.plan_inputs, *badges.inputs],
         outputs=[output, download, *others, *fields.values()],
         api_name="plan_page",
-        **page,
+        **planning,
     ).then(draw, inputs=[download], outputs=[dag, timeline], api_name="plan_pictures", **page)

@@ -33,8 +33,8 @@ def configure(env: pytest.MonkeyPatch, url: str) -> None:
 
 @pytest.fixture(scope="module")
 def model_url() -> Iterator[str]:
-    """The loopback model: it reads the request, proposes a plan, explains it."""
-    with serve([reply(), answer(EXACT), narrative()]) as (url, _):
+    """The loopback model: it ranks the goal's candidates, reads the request, proposes a plan, explains it."""
+    with serve([{"ids": []}, reply(), answer(EXACT), narrative()]) as (url, _):
         yield url
 
 

@@ -16,6 +16,9 @@ from tests.recommender.llm.test_understand import TEXT, reply
 from tests.ui.test_cli_llm import EXACT, narrative
 from ui import goal_input, learner, request_reading
 
+RANKING = {"ids": []}
+"""The model's ranking of the goal's candidates: none preferred, so retrieval's order stands."""
+
 
 @pytest.fixture
 def model(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
@@ -41,10 +44,10 @@ def plan(service: CredpathService, found: goal_input.GoalOptions, **extra: Any) 
 def test_the_model_reads_limits_and_wishes_and_the_plan_carries_them(
     service: CredpathService, model: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with serve([reply(), answer(EXACT), narrative()]) as (url, script):
+    with serve([RANKING, reply(), answer(EXACT), narrative()]) as (url, script):
         at(url, monkeypatch)
         found = goal_input.find_options(service, TEXT)
-        assert found.reading is not None and len(script.requests) == 1
+        assert found.reading is not None and len(script.requests) == 2, "one call ranks, one reads the limits"
         assert found.candidates, "the offline resolver still gives the candidates"
         assert "**The language model read your limits:** at most 100 hours in total; at most 800 in cost; " in (
             found.message
@@ -85,7 +88,7 @@ def test_without_a_model_nothing_is_read_and_nothing_is_asked(
 def test_ids_the_model_invents_are_dropped_and_named(
     service: CredpathService, model: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with serve([reply(held_ids=["not-a-course"], avoid_providers=["Nowhere College"])]) as (url, _):
+    with serve([RANKING, reply(held_ids=["not-a-course"], avoid_providers=["Nowhere College"])]) as (url, _):
         at(url, monkeypatch)
         found = goal_input.find_options(service, TEXT)
     assert found.reading is not None and found.reading.profile.have == ()

@@ -73,3 +73,20 @@ def test_a_model_failure_keeps_the_offline_order_with_a_note(service: CredpathSe
     assert requests, "the model was asked"
     assert ids(goal) == ids(without) and goal.chosen == without.chosen
     assert any("retrieval's order stands" in n for n in goal.notes)
+
+
+def test_the_service_reranks_only_when_a_model_is_configured(
+    service: CredpathService, offline: Goal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pool = ids(offline)
+    assert ids(service.resolve_goal(GOAL)) == pool[:5], "no model: retrieval's order, nothing asked"
+    with serve([{"ids": [pool[6]]}]) as (url, script):
+        monkeypatch.setenv("CREDPATH_LLM", "openai:gpt-4o-mini")
+        monkeypatch.setenv("CREDPATH_LLM_BASE_URL", url)
+        monkeypatch.setenv("CREDPATH_LLM_RETRIES", "0")
+        goal = service.resolve_goal(GOAL)
+        lines = list(service.resolve_goal_lines(f"{GOAL}\n".encode()))
+    assert goal.chosen == pool[6] and len(script.requests) == 2
+    assert lines[0].goal is not None and lines[0].goal.chosen == pool[6]
+    monkeypatch.delenv("CREDPATH_LLM")
+    assert service.resolve_goal(GOAL).chosen == offline.chosen, "the setting is read on every call"
