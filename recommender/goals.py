@@ -24,6 +24,9 @@ AMBIGUITY_MARGIN = 0.04
 """Top two occupations closer than this (fused score) are flagged as ambiguous, unless the top one is an exact label."""
 SKILL_FLOOR = 0.9
 """A skill phrase whose best skill scores below this names nothing in the catalogue."""
+BACKGROUND_FLOOR = 0.7
+"""A background whose best occupation scores below this is in no occupation of the catalogue (on the whole ESCO
+map, real backgrounds score 0.9 and up; "nurse" against a catalogue of four data jobs scores 0.16)."""
 KNOWN_SHARE = 0.6
 """Below this share of recognised content words (of two or more) the text is not read as English."""
 RERANK_POOL = 10
@@ -296,8 +299,8 @@ class GoalResolver:
         if not phrase:
             return None
         found = self._ranked(phrase, "occupation", 1, set())
-        if not found:
-            notes.append(f"the background {phrase!r} matches no occupation")
+        if not found or found[0].score < BACKGROUND_FLOOR:
+            notes.append(f"the background {phrase!r} matches no occupation in this catalogue")
             return GoalBackground(phrase=phrase)
         occupation = self._occupations[found[0].id]
         return GoalBackground(

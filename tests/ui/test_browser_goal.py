@@ -10,7 +10,7 @@ from tests.ui.test_browser import app_url, download_json, page, pytestmark
 __all__ = ["app_url", "page", "pytestmark"]
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-PIVOT = "I teach maths and want to become a data analyst"
+PIVOT = "I'm a software developer and want to become a data analyst"
 
 
 def test_goal_in_words_then_ticks_then_plan(page: Any, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from recommender.service import CredpathService
 from ui.goal_input import candidate_value, choose_candidate, find_options, sync_held
 from ui.learner import Outcome, plan_form
 
-PIVOT = "I teach maths and want to become a data analyst"
+PIVOT = "I'm a software developer and want to become a data analyst"
 
 
 def plan_with(
@@ -102,3 +102,9 @@ def test_a_tick_outside_the_background_is_refused(service: CredpathService) -> N
     outcome = plan_with(service, occupation, skills, [stray], goal=found.resolved, assumed=[stray])
     assert outcome.path is None
     assert "likely-held" in outcome.text and "How to fix it" in outcome.text
+
+
+def test_a_background_the_catalogue_has_no_occupation_for_is_said_not_guessed(service: CredpathService) -> None:
+    found = find_options(service, "I teach maths and want to become a data analyst")
+    assert found.background == [] and "data analyst" in found.candidates[0][0]
+    assert "the background 'maths teacher' matches no occupation in this catalogue" in found.message
