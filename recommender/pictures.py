@@ -8,6 +8,7 @@ with ``parse_math=False`` and a ``$`` in a course title stays a dollar sign.
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 from collections import defaultdict
 from collections.abc import Sequence
@@ -26,16 +27,28 @@ from recommender.gaps import GapReport
 from recommender.plan import Pathway, Step
 
 PALETTE = ("#0f766e", "#1d4ed8", "#7c3aed", "#b45309", "#be123c", "#4d7c0f")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
 TEXT: dict[str, Any] = {"parse_math": False}
 """Keyword arguments for every text drawn: catalogue names are never parsed as mathtext."""
 
 
+def _plain(text: str) -> str:
+    r"""Catalogue text on one line: control characters (no font has a glyph for them) and runs of space as one space.
+
+    >>> _plain("Data\r\nScience\x00 101")
+    'Data Science 101'
+    """
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
 def _short(text: str, width: int) -> str:
+    text = _plain(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _wrapped(text: str, width: int, lines: int) -> str:
-    parts = textwrap.wrap(text, width) or [""]
+    parts = textwrap.wrap(_plain(text), width) or [""]
     if len(parts) > lines:
         parts = [*parts[: lines - 1], _short(" ".join(parts[lines - 1 :]), width)]
     return "\n".join(parts)
