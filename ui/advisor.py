@@ -30,9 +30,10 @@ from recommender.escape import markdown_text
 from recommender.export import FORMATS
 from recommender.profile import Constraints, LearnerProfile, Objective, Targets
 from recommender.users import LOCAL, AccessDeniedError, Actor, AuthFile
-from ui import choices, learner
+from ui import learner
 from ui.draftview import draft_html, error_html
 from ui.markup import data_markdown
+from ui.pickers import options, picker
 
 log = logging.getLogger(__name__)
 DOWNLOADS = Path(tempfile.gettempdir()) / "credpath-advisor"
@@ -238,18 +239,17 @@ def render(ws: Workspace, auth: AuthFile | None) -> None:
     with gr.Accordion("New draft", open=True):
         with gr.Row():
             name = gr.Textbox(label="Learner", max_lines=1, elem_id="advisor-learner")
-            occupation = gr.Dropdown(
-                choices.occupation_choices(ws.service),
-                value=None,
+            occupation = picker(
+                options(ws.service, "occupation"),
                 label="Target occupation",
+                multiselect=False,
+                value=None,
                 elem_id="advisor-occupation",
             )
-            skills = gr.Dropdown(choices.skill_choices(ws.service), multiselect=True, label="Target skills")
-            credentials = gr.Dropdown(
-                choices.credential_choices(ws.service), multiselect=True, label="Target credentials"
-            )
+            skills = picker(options(ws.service, "skill"), label="Target skills", multiselect=True)
+            credentials = picker(options(ws.service, "credential"), label="Target credentials", multiselect=True)
         with gr.Row():
-            have = gr.Dropdown(choices.held_choices(ws.service), multiselect=True, label="Already holds")
+            have = picker(options(ws.service, "held"), label="Already holds", multiselect=True)
             max_hours = gr.Textbox(label="Max total hours", placeholder="no limit", max_lines=1)
             max_cost = gr.Textbox(label="Max total cost", placeholder="no limit", max_lines=1)
             hours_per_week = gr.Textbox(label="Hours per week", placeholder="optional", max_lines=1)
@@ -277,10 +277,11 @@ def render(ws: Workspace, auth: AuthFile | None) -> None:
     with gr.Row():
         alternative = gr.Dropdown([], label="Swap for (cheapest first)", elem_id="advisor-alternative", scale=3)
         swap_button = gr.Button("Swap", size="sm", elem_id="advisor-swap")
-        to_add = gr.Dropdown(
-            choices.credential_choices(ws.service),
-            value=None,
+        to_add = picker(
+            options(ws.service, "credential"),
             label="Add a credential",
+            multiselect=False,
+            value=None,
             scale=3,
             elem_id="advisor-to-add",
         )

@@ -19,7 +19,7 @@ import gradio as gr
 from graph.errors import CredpathError
 from recommender.escape import markdown_text
 from recommender.service import CredpathService
-from ui import request_reading, serving
+from ui import pickers, request_reading, serving
 from ui.markup import alert, data_markdown
 
 GOAL_LABEL = "Your goal, in your own words"
@@ -141,15 +141,22 @@ class GoalInput:
 
     def connect(self, occupation: gr.Dropdown, skills: gr.Dropdown, have: gr.Dropdown, limits: dict[str, Any]) -> None:
         """Wire the goal box to the page's pickers: candidates fill the targets, ticks fill the held picker, and
-        what a language model read fills ``limits`` (form field name -> widget) and the held picker."""
+        what a language model read fills ``limits`` (form field name -> widget) and the held picker. A value set
+        here reaches a picker with its choices (``ui.pickers``: long lists hold only what is picked)."""
         limit_names = list(limits)
+        occupations = pickers.options(self.service, "occupation")
+        skill_list = pickers.options(self.service, "skill")
+        held_list = pickers.options(self.service, "held")
+
+        def targets_set(occ: str | None, chosen_skills: list[str]) -> list[Any]:
+            return [occupations.update(occ), skill_list.update(chosen_skills)]
 
         def run(
             text: str | None, occ: str | None, chosen_skills: list[str] | None, held: list[str] | None
         ) -> list[Any]:
             found = find_options(self.service, text)
             occ_value, skill_value = choose_candidate(found.chosen, occ, chosen_skills)
-            targets = [occ_value, skill_value] if found.chosen else [gr.update(), gr.update()]
+            targets = targets_set(occ_value, skill_value) if found.chosen else [gr.update(), gr.update()]
             mark = (
                 gr.update(info=f"⚠ {found.problem}", elem_classes=["credpath-field-error"])
                 if found.problem
@@ -158,7 +165,7 @@ class GoalInput:
             ids = [ident for _, ident in found.background]
             values = request_reading.field_values(self.service, found.reading) if found.reading else {}
             held_update = (
-                list(dict.fromkeys((*(held or ()), *found.reading.profile.have)))
+                held_list.update(list(dict.fromkeys((*(held or ()), *found.reading.profile.have))))
                 if found.reading and found.reading.profile.have
                 else gr.update()
             )
@@ -200,7 +207,7 @@ class GoalInput:
         )
         self.text.input(lambda: ("", ""), outputs=[self.resolved, self.read], api_visibility="private")
         self.candidates.input(
-            choose_candidate,
+            lambda value, occ, chosen_skills: targets_set(*choose_candidate(value, occ, chosen_skills)),
             inputs=[self.candidates, occupation, skills],
             outputs=[occupation, skills],
             api_visibility="private",
@@ -209,7 +216,7 @@ class GoalInput:
             lambda ids: (ids or "").split(), inputs=[self.offered], outputs=[self.background], api_visibility="private"
         )
         self.background.change(
-            lambda ticked, ids, held: sync_held(ticked, (ids or "").split(), held),
+            lambda ticked, ids, held: held_list.update(sync_held(ticked, (ids or "").split(), held)),
             inputs=[self.background, self.offered, have],
             outputs=[have],
             api_visibility="private",

@@ -30,7 +30,7 @@ from recommender.plan import Pathway
 from recommender.planners import AUTO
 from recommender.profile import Constraints, LearnerProfile, Objective, Targets
 from recommender.service import CredpathService
-from ui import badge_input, choices, goal_input, pictures, request_reading, serving
+from ui import badge_input, choices, goal_input, pickers, pictures, request_reading, serving
 from ui.markup import alert, data_markdown, picture
 
 log = logging.getLogger(__name__)
@@ -347,9 +347,12 @@ def _limit_box(field: str, placeholder: str) -> gr.Textbox:
     return gr.Textbox(label=LABELS[field], placeholder=placeholder, max_lines=1, elem_id=_elem_id(field))
 
 
-def _picker(options: Sequence[tuple[str, str]] | Sequence[str], field: str, info: str | None = None) -> gr.Dropdown:
-    """A searchable multiselect for one form field."""
-    return gr.Dropdown(list(options), multiselect=True, label=LABELS[field], info=info, elem_id=_elem_id(field))
+def _picker(
+    service: CredpathService, kind: str, field: str, info: str | None = None, *, multiselect: bool = True
+) -> gr.Dropdown:
+    """A searchable picker for one form field over the catalogue's ``kind`` list (``ui.pickers.LISTS``)."""
+    listed = pickers.options(service, kind)
+    return pickers.picker(listed, label=LABELS[field], multiselect=multiselect, info=info, elem_id=_elem_id(field))
 
 
 def render(service: CredpathService) -> None:
@@ -358,21 +361,18 @@ def render(service: CredpathService) -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=1):
             gr.Markdown("### What you want")
-            occupation = gr.Dropdown(
-                choices.occupation_choices(service),
-                value=None,
-                label=LABELS["occupation"],
-                info="Type to search. Its essential skills become your targets.",
-                filterable=True,
-                elem_id=_elem_id("occupation"),
+            occupation = _picker(
+                service,
+                "occupation",
+                "occupation",
+                "Type to search. Its essential skills become your targets.",
+                multiselect=False,
             )
             include_optional = gr.Checkbox(label=LABELS["include_optional_skills"], value=False)
-            skills = _picker(choices.skill_choices(service), "skills", "Type to search; pick any number.")
-            credentials = _picker(choices.credential_choices(service), "credentials")
+            skills = _picker(service, "skill", "skills", "Type to search; pick any number.")
+            credentials = _picker(service, "credential", "credentials")
             gr.Markdown("### What you hold")
-            have = _picker(
-                choices.held_choices(service), "have", "Credentials you have earned and skills you already have."
-            )
+            have = _picker(service, "held", "have", "Credentials you have earned and skills you already have.")
             badges = badge_input.render(service)
         with gr.Column(scale=1):
             gr.Markdown("### Your limits")
@@ -403,7 +403,12 @@ def render(service: CredpathService) -> None:
                 info="Only courses taught in these languages; none picked allows every language.",
                 elem_id=_elem_id("languages"),
             )
-            exclude = _picker(choices.provider_choices(service), "exclude_providers")
+            exclude = gr.Dropdown(
+                choices.provider_choices(service),
+                multiselect=True,
+                label=LABELS["exclude_providers"],
+                elem_id=_elem_id("exclude_providers"),
+            )
             delivery = gr.CheckboxGroup(
                 [(d.value.replace("_", " "), d.value) for d in Delivery],
                 label=LABELS["delivery"],

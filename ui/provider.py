@@ -27,7 +27,7 @@ from recommender.escape import html_text, markdown_text
 from recommender.gaps import GapReport, choose_occupations
 from recommender.gapsformat import to_csv, to_markdown
 from recommender.service import CredpathService
-from ui import pictures, serving
+from ui import pickers, pictures, serving
 from ui.markup import alert, data_markdown, picture
 
 log = logging.getLogger(__name__)
@@ -291,10 +291,11 @@ def render(service: CredpathService, guard: Guard | None = None) -> None:
                 elem_id="provider-area",
             )
             found = data_markdown(elem_id="provider-found")
-            occupations = gr.Dropdown(
-                occupations_of(service),
-                multiselect=True,
+            occupations = pickers.picker(
+                pickers.options(service, "occupation"),
                 label="Occupations (empty with no area: every occupation)",
+                multiselect=True,
+                source=(upload, lambda path: pickers.options(catalogue_for(service, path), "occupation")),
                 elem_id="provider-occupations",
             )
             min_share = gr.Slider(0.1, 1.0, value=0.5, step=0.05, label="Overlap: smallest share of skills in common")
@@ -316,15 +317,21 @@ def render(service: CredpathService, guard: Guard | None = None) -> None:
         refused = denied(guard, request)
         if refused:
             return refused, gr.Dropdown(), gr.Dropdown()
-        message, providers, occs = catalogue_handler(service, path)
-        return message, gr.Dropdown(choices=providers, value=None), gr.Dropdown(choices=occs, value=[])
+        message, providers, _ = catalogue_handler(service, path)
+        try:
+            listed = pickers.options(catalogue_for(service, path), "occupation")
+        except CredpathError:
+            listed = pickers.options(service, "occupation")
+        return message, gr.Dropdown(choices=providers, value=None), listed.update([])
 
     def search(path: str | None, text: str | None, request: gr.Request) -> tuple[str, Any]:
         refused = denied(guard, request)
         if refused:
             return refused, gr.Dropdown()
         message, ids = area_handler(service, path, text)
-        return message, gr.Dropdown(value=ids) if ids else gr.Dropdown()
+        if not ids:
+            return message, gr.Dropdown()
+        return message, pickers.options(catalogue_for(service, path), "occupation").update(ids)
 
     def run(
         path: str | None,

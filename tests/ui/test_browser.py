@@ -84,10 +84,11 @@ def page(app_url: str) -> Iterator[Any]:
 
 
 def pick(page: Any, elem_id: str, text: str, option: str) -> None:
-    """Search a Gradio dropdown by typing, then choose the option with exactly this label."""
+    """Search a Gradio dropdown by typing (key by key: long lists search on the server as keys go up), then
+    choose the option with exactly this label."""
     box = page.locator(f"#{elem_id} input[role='combobox']")
     box.click()
-    box.fill(text)
+    box.press_sequentially(text, delay=20)
     page.get_by_role("option", name=option, exact=True).click()
 
 
