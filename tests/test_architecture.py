@@ -263,3 +263,13 @@ def test_each_sub_package_names_what_it_offers(package: str) -> None:
     offered = getattr(module, "__all__", None)
     assert offered, f"{package}/__init__.py has no __all__"
     assert [name for name in offered if not hasattr(module, name)] == []
+
+
+def test_the_cli_starts_without_the_web_app_or_the_plotting_library() -> None:
+    """`credpath plan` starts cold in about a second: Gradio and matplotlib load only for the commands that draw."""
+    import subprocess
+    import sys
+
+    code = "import sys, ui.cli; print(sorted(m for m in ('gradio', 'matplotlib') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "[]"

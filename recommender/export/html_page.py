@@ -7,7 +7,6 @@ from html import escape
 from graph.model import Kind
 from graph.skillgraph import SkillGraph
 from recommender.escape import html_link
-from recommender.pictures import inline_svg, plan_dag, timeline
 from recommender.plan import Pathway
 
 STYLE = """
@@ -65,6 +64,9 @@ def write(pathway: Pathway, g: SkillGraph) -> str:
                 f"<td>{met or '—'}</td></tr>"
             )
         out.append("</tbody></table>")
+        # Drawn here only: matplotlib costs a quarter of a second to import, which no other export needs.
+        from recommender.pictures import inline_svg, plan_dag, timeline
+
         out.append('<h2>Prerequisites</h2><figure role="img" aria-label="Prerequisite graph of the plan">')
         out += [inline_svg(plan_dag(pathway)), "</figure>"]
         out.append('<h2>Timeline</h2><figure role="img" aria-label="Timeline of the plan">')

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
+from bench.catalogue_gen import generate_catalogue
+from graph.algorithms import attainable
 from graph.errors import InfeasiblePlanError
+from graph.model import (
+    AllOf,
+    AnyOf,
+    Condition,
+    Credential,
+    CredentialCondition,
+    Skill,
+    SkillCondition,
+    TaughtSkill,
+)
+from graph.skillgraph import SkillGraph
 from recommender.profile import LearnerProfile, Targets
+from recommender.reach import reachable_skills
 from recommender.service import CredpathService
 
 
@@ -48,3 +64,50 @@ def test_a_fully_taught_occupation_lists_no_neighbours(service: CredpathService)
 def test_an_untaught_occupation_is_infeasible_with_the_reason(service: CredpathService) -> None:
     with pytest.raises(InfeasiblePlanError, match="no credential in the catalogue teaches"):
         service.plan(LearnerProfile(targets=Targets(occupation=occupation(service, "veterinary nurse"))))
+
+
+def gated(seed: int) -> SkillGraph:
+    """A generated catalogue plus chains of credentials gated by skills no credential teaches (g0..g9)."""
+    base = generate_catalogue(300, seed=seed).catalogue
+    rng = random.Random(seed)
+    known = [s.id for s in base.skills]
+    extra = [Skill(id=f"g{i}", label=f"gate {i}") for i in range(10)]
+    extra += [Skill(id=f"t{i}", label=f"taught {i}") for i in range(40)]
+    creds = []
+    for i in range(40):
+        gate: Condition = SkillCondition(skill=f"g{i % 10}")
+        if i >= 10:
+            gate = AllOf(all_of=(gate, CredentialCondition(credential=f"k{i - 10}")))
+        if i % 3 == 0:
+            gate = AnyOf(any_of=(gate, SkillCondition(skill=f"t{(i + 7) % 40}")))
+        creds.append(
+            Credential(
+                id=f"k{i}",
+                name=f"gated {i}",
+                provider="P",
+                hours=5,
+                requires=gate,
+                teaches=(TaughtSkill(skill=f"t{i}"), TaughtSkill(skill=rng.choice(known))),
+            )
+        )
+    cat = base.model_copy(update={"skills": (*base.skills, *extra), "credentials": (*base.credentials, *creds)})
+    return SkillGraph(cat)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_reachable_skills_chained_on_from_nothing_equal_a_fresh_chain(seed: int) -> None:
+    """The shortcut (chain on from what anyone reaches holding nothing) gives exactly what chaining afresh gives."""
+    g = gated(seed)
+    rng = random.Random(seed)
+    creds, skills = sorted(g.credentials), sorted(g.skills)
+    nothing = attainable(g).skills
+    gained = 0
+    for _ in range(25):
+        held_c = rng.sample(creds, rng.randint(0, 3))
+        held_s = rng.sample(skills, rng.randint(0, 6)) + rng.sample([f"g{i}" for i in range(10)], rng.randint(0, 3))
+        fresh = attainable(g, held_c, held_s).skills | frozenset(held_s)
+        assert reachable_skills(g, held_c, held_s) == fresh
+        assert reachable_skills(g, held_c, held_s) == fresh, "and the remembered answer too"
+        gained += bool(fresh - nothing - frozenset(held_s))
+    assert gained, "some held sets open credentials that holding nothing does not"
+    assert reachable_skills(g) == nothing
