@@ -17,7 +17,6 @@ from graph.errors import ConfigError, RequestError
 from graph.model import Catalogue, Kind
 from graph.skillgraph import SkillGraph
 from graph.validate import Problem, validate
-from ingest.badges import BadgeResult
 from ingest.formats import Override, Skipped
 from ingest.settings import Settings
 from recommender.assemble import verified_pathway
@@ -32,6 +31,7 @@ from recommender.settings import PlannerSettings
 from recommender.verify import verify
 
 if TYPE_CHECKING:
+    from ingest.badges import BadgeResult
     from ingest.store import CatalogueIndex, SearchHit
     from recommender.batch import Outcome
     from recommender.drafts.store import DraftStore
