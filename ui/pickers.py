@@ -129,11 +129,15 @@ def picker(
     )
     if chosen.whole and source is None:
         return dropdown
+    # Every key stroke is sent with its own text ("always_last" would resend the first deferred stroke's text), and
+    # searches go one at a time through their own queue, in arrival order, so the last text's matches land last.
+    # A search takes milliseconds and never waits behind a plan.
     keys: dict[str, Any] = {
         "outputs": [dropdown],
         "show_progress": "hidden",
-        "trigger_mode": "always_last",
-        "queue": False,
+        "trigger_mode": "multiple",
+        "concurrency_id": "pickers",
+        "concurrency_limit": 1,
         "api_visibility": "private",
     }
     if source is None:
