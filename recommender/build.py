@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from graph.algorithms import order_credentials, stages
 from graph.conditions import Leaf
 from graph.errors import PlanVerificationError
-from graph.model import Kind
+from graph.model import Credential, Kind
 from graph.stacks import earned_along
-from recommender.limits import finish_date
+from recommender.limits import finish_date, step_weeks
 from recommender.plan import Earned, MetBy, Quality, Step, Uncovered, Verification
 from recommender.problem import PlanProblem
 
@@ -80,30 +79,39 @@ def _steps(p: PlanProblem, order: list[str], staged: dict[str, tuple[int, list[L
         stage, used = staged[cid]
         met = tuple(_met_by(p, leaf, position, first_provider) for leaf in used)
         hours = float(cred.hours or 0.0)
-        start_week = end_week = None
-        if hpw:
-            start_week = int(elapsed // hpw) + 1
-            elapsed += hours
-            end_week = max(start_week, math.ceil(elapsed / hpw))
-        steps.append(
-            Step(
-                index=position[cid],
-                stage=stage,
-                credential_id=cid,
-                name=cred.name,
-                provider=cred.provider,
-                kind=cred.kind.value,
-                teaches=tuple(s for s in dict.fromkeys(cred.taught_skill_ids) if s in needed),
-                requirements_met_by=met,
-                hours=hours,
-                cost=float(cred.cost),
-                currency=cred.currency,
-                start_week=start_week,
-                end_week=end_week,
-                url=cred.url,
-            )
-        )
+        weeks = step_weeks(elapsed, hours, hpw) if hpw else None
+        elapsed += hours
+        teaches = tuple(s for s in dict.fromkeys(cred.taught_skill_ids) if s in needed)
+        steps.append(credential_step(cred, index=position[cid], stage=stage, met=met, teaches=teaches, weeks=weeks))
     return steps
+
+
+def credential_step(
+    cred: Credential,
+    *,
+    index: int,
+    stage: int,
+    met: tuple[MetBy, ...],
+    teaches: tuple[str, ...],
+    weeks: tuple[int, int] | None,
+) -> Step:
+    """A plan step taking ``cred``: its catalogue fields, and where it sits in the plan."""
+    return Step(
+        index=index,
+        stage=stage,
+        credential_id=cred.id,
+        name=cred.name,
+        provider=cred.provider,
+        kind=cred.kind.value,
+        teaches=teaches,
+        requirements_met_by=met,
+        hours=float(cred.hours or 0.0),
+        cost=float(cred.cost),
+        currency=cred.currency,
+        start_week=weeks[0] if weeks else None,
+        end_week=weeks[1] if weeks else None,
+        url=cred.url,
+    )
 
 
 def _needed_skills(p: PlanProblem, order: list[str], staged: dict[str, tuple[int, list[Leaf]]]) -> set[str]:

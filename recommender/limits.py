@@ -83,6 +83,16 @@ def finish_date(c: Constraints, hours: float) -> dt.date | None:
     return start_date(c) + dt.timedelta(weeks=weeks)
 
 
+def step_weeks(elapsed: float, hours: float, hours_per_week: float) -> tuple[int, int]:
+    """The weeks (first, last) of a step of ``hours`` taken after ``elapsed`` hours of the plan, at this pace.
+
+    >>> step_weeks(0, 10, 8), step_weeks(16, 4, 8), step_weeks(20, 0, 8)
+    ((1, 2), (3, 3), (3, 3))
+    """
+    start = int(elapsed // hours_per_week) + 1
+    return start, max(start, math.ceil((elapsed + hours) / hours_per_week))
+
+
 def coverage_needed(c: Constraints, held: int, coverable: int) -> int | None:
     """How many of the ``coverable`` targets a plan must reach for ``min_coverage`` (None without one).
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
-
 from graph.model import Kind
 from graph.skillgraph import SkillGraph
+from recommender.limits import step_weeks
 from recommender.plan import Finding
 from recommender.profile import LearnerProfile
 from recommender.subject import Subject, agrees, at, plan_finding
@@ -82,9 +81,9 @@ def schedule_matches(s: Subject) -> list[Finding]:
     for n, step in s.known():
         start = end = None
         if hpw:
-            start = int(elapsed // hpw) + 1
-            elapsed += float(s.g.credentials[step.credential_id].hours or 0.0)
-            end = max(start, math.ceil(elapsed / hpw))
+            hours = float(s.g.credentials[step.credential_id].hours or 0.0)
+            start, end = step_weeks(elapsed, hours, hpw)
+            elapsed += hours
             last = max(last, end)
         for field, shown, value in (("start_week", step.start_week, start), ("end_week", step.end_week, end)):
             if shown != value:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from graph.conditions import Leaf, witness
@@ -10,7 +9,8 @@ from graph.errors import RequestError
 from graph.holdings import Holdings
 from graph.model import Kind
 from graph.skillgraph import SkillGraph
-from recommender.build import PENDING, earned_on_the_way
+from recommender.build import PENDING, credential_step, earned_on_the_way
+from recommender.limits import step_weeks
 from recommender.plan import Goal, MetBy, Pathway, Quality, Step, Uncovered, UncoveredReason
 from recommender.problem import allowed_credentials, prepare, resolve_profile
 from recommender.profile import LearnerProfile
@@ -61,29 +61,10 @@ def assemble(
         stage = max([last_stage] + [stage_of[m.step] + 1 for m in met if m.step is not None])
         last_stage = stage
         hours = float(cred.hours or 0.0)
-        start_week = end_week = None
-        if hpw:
-            start_week = int(elapsed // hpw) + 1
-            elapsed += hours
-            end_week = max(start_week, math.ceil(elapsed / hpw))
-        steps.append(
-            Step(
-                index=n,
-                stage=stage,
-                credential_id=cid,
-                name=cred.name,
-                provider=cred.provider,
-                kind=cred.kind.value,
-                teaches=tuple(dict.fromkeys(cred.taught_skill_ids)),
-                requirements_met_by=met,
-                hours=hours,
-                cost=float(cred.cost),
-                currency=cred.currency,
-                start_week=start_week,
-                end_week=end_week,
-                url=cred.url,
-            )
-        )
+        weeks = step_weeks(elapsed, hours, hpw) if hpw else None
+        elapsed += hours
+        teaches = tuple(dict.fromkeys(cred.taught_skill_ids))
+        steps.append(credential_step(cred, index=n, stage=stage, met=met, teaches=teaches, weeks=weeks))
         stage_of[n] = stage
         have.gain(g, cid)
         for sid in cred.taught_skill_ids:
