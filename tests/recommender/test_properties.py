@@ -13,6 +13,7 @@ from graph.errors import InfeasiblePlanError
 from graph.holdings import Holdings
 from graph.model import Catalogue
 from graph.skillgraph import SkillGraph
+from recommender.plan import Pathway
 from recommender.profile import Constraints, LearnerProfile, Objective, Targets
 from recommender.service import CredpathService
 from tests.strategies import dag_catalogues
@@ -82,21 +83,24 @@ def test_every_step_comes_after_its_requirements(data: st.DataObject) -> None:
 
 
 @FAST
+def full_plan(service: CredpathService, profile: LearnerProfile) -> Pathway | None:
+    """The plan when it covers every target; None when the request is infeasible or only partly covered."""
+    try:
+        plan = service.plan(profile)
+    except InfeasiblePlanError:
+        return None
+    return None if plan.uncovered else plan
+
+
 @given(data=st.data())
 def test_exact_objective_equals_brute_force_optimum(data: st.DataObject) -> None:
     cat = data.draw(dag_catalogues(max_skills=6, max_creds=7, allow_cycles=data.draw(st.booleans())))
     profile = data.draw(requests(cat))
     expected = brute_force(cat, profile)
-    service = CredpathService(cat)
-    try:
-        plan = service.plan(profile)
-    except InfeasiblePlanError:
-        assert expected is None
+    plan = full_plan(CredpathService(cat), profile)
+    assert (plan is None) == (expected is None), "a full plan exactly when brute force finds one"
+    if plan is None or expected is None:
         return
-    if plan.uncovered:
-        assert expected is None
-        return
-    assert expected is not None
     assert plan.optimal
     value = plan.total_hours if profile.objective == Objective.hours else plan.total_cost
     assert abs(value - expected) < 1e-6
