@@ -1,10 +1,13 @@
-"""What the benchmarks share: the machine line under each table, a percentile, and writing a block into README."""
+"""What the benchmarks (and the tests that start servers) share: the machine line under each table, a percentile,
+writing a block into README, a free port and stopping a server."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import platform
+import socket
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -81,3 +84,21 @@ def update_readme(path: Path, start: str, end: str, block: str, *, what: str = "
         return True
     print(f"{path} has no {start} ... {end} markers: nothing written", file=sys.stderr)
     return False
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def stop(process: subprocess.Popen[bytes], *, grace: float = 20.0) -> None:
+    """Ask a server process to end; kill it if it has not within ``grace`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

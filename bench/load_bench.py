@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -27,7 +26,7 @@ from typing import Any
 if not __package__:  # run as a script: make the repository root importable for ``bench.*``
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import machine_line, percentile, update_readme
+from bench.common import free_port, machine_line, percentile, stop, update_readme
 from recommender.service import CredpathService
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,13 +55,6 @@ class Result:
     def percentile(self, share: float) -> float:
         """The latency below which ``share`` of the answered requests fell (nan without any)."""
         return percentile(self.latencies, 100 * share)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def wait_until_up(url: str, proc: subprocess.Popen[bytes] | None = None, timeout: float = 120.0) -> None:
@@ -96,12 +88,7 @@ def server(catalogue: Sequence[str] = ()) -> Iterator[str]:
         wait_until_up(url, proc)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 def profiles(service: CredpathService) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from typing import Any
 import gradio as gr
 import pytest
 
-from bench.load_bench import free_port
+from bench.common import free_port
 from recommender.service import CredpathService
 from ui.app import build_app, launch_options
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import time
 from pathlib import Path
 from typing import Any
 
+from bench.common import free_port
 from tests.recommender.llm.conftest import DATA_MINING, answer
 from tests.recommender.llm.openai_stub import HANG, serve
 from tests.recommender.llm.test_understand import TEXT, reply
@@ -107,9 +107,7 @@ def test_faulty_answers_still_give_a_valid_minimal_plan_that_says_what_was_repai
 
 
 def test_a_stopped_or_hanging_server_gives_the_exact_plan_and_says_why() -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        down = f"http://127.0.0.1:{s.getsockname()[1]}/v1"
+    down = f"http://127.0.0.1:{free_port()}/v1"
     out = run(down, "--target-skill", DATA_MINING)
     assert out.returncode == 0, out.stderr
     plan = json.loads(out.stdout)

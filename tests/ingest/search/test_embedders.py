@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.common import free_port
 from graph.errors import ConfigError, StoreError
 from ingest.search.embedders import (
     BUNDLED_MODEL_DIR,
@@ -180,9 +181,7 @@ def test_ollama_embedder_needs_no_key(server: str) -> None:
 def test_http_embedder_errors_name_the_url(server: str) -> None:
     with pytest.raises(StoreError, match="/nope/embeddings"):
         OpenAIEmbedder(f"{server}/nope", "m").embed(["a"])
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
+    closed_port = free_port()
     with pytest.raises(StoreError, match=f"127.0.0.1:{closed_port}"):
         OllamaEmbedder(f"http://127.0.0.1:{closed_port}", "m").embed(["a"])
 

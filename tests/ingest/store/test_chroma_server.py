@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from bench.common import free_port, stop
 from graph.errors import StoreError
 from ingest.search.embedders import HashingEmbedder
 from ingest.store.catalogue import CatalogueStore, KindCounts
@@ -30,12 +30,6 @@ QUERIES = [
     ("structured query language", "skill", None),
     ("nursing aide", "occupation", None),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -65,12 +59,7 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             time.sleep(0.2)
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
         log.close()
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import socket
 import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from bench.common import free_port
 from graph.errors import ConfigError, LLMError
 from recommender.llm.answers import PlanAnswer
 from recommender.llm.config import Session, chat_model
@@ -79,9 +79,7 @@ def test_prose_an_http_error_and_a_hang_become_llm_errors_without_the_key(method
 
 
 def test_a_server_that_is_down() -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     with pytest.raises(LLMError) as caught:
         Session(settings(f"http://127.0.0.1:{port}/v1")).ask(["plan please"], PlanAnswer)
     assert "cannot be reached" in caught.value.message
