@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,24 +12,9 @@ from recommender.drafts.edit import assemble
 from recommender.export import ctdl
 from recommender.plan import Pathway
 from recommender.service import CredpathService
+from tests.recommender.test_export import links, met
 from tests.recommender.test_properties import FAST, requests
 from tests.strategies import dag_catalogues
-
-
-def links(pathway: Pathway) -> frozenset[tuple[str, str]]:
-    ids = {s.index: s.credential_id for s in pathway.steps}
-    return frozenset(
-        (ids[m.step], s.credential_id) for s in pathway.steps for m in s.requirements_met_by if m.step is not None
-    )
-
-
-def met(condition: Mapping[str, Any], done: set[str]) -> bool:
-    targets = condition.get("ceterms:targetComponent", [])
-    own = sum(t in done for t in targets) >= condition.get("ceterms:requiredNumber", len(targets))
-    nested = [met(c, done) for c in condition.get("ceterms:hasCondition", [])]
-    if condition.get("ceterms:logicalOperator") == "ceterms:OR":
-        return (bool(targets) and own) or any(nested)
-    return own and all(nested)
 
 
 def planned(data: st.DataObject) -> tuple[CredpathService, Pathway] | None:
