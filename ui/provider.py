@@ -28,6 +28,7 @@ from recommender.gaps import GapReport, choose_occupations
 from recommender.gapsformat import to_csv, to_markdown
 from recommender.service import CredpathService
 from ui import pickers, pictures, serving
+from ui.choices import provider_choices
 from ui.markup import alert, data_markdown, picture
 
 log = logging.getLogger(__name__)
@@ -96,14 +97,6 @@ def _alert(exc: CredpathError | str, heading: str) -> str:
     """An error as the learner page shows it, in this page's words and under this page's own heading."""
     message = exc if isinstance(exc, str) else exc.render(PAGE_NAMES)
     return alert(heading, message)
-
-
-def providers_of(service: CredpathService) -> list[str]:
-    return sorted({c.provider for c in service.graph.credentials.values()}, key=str.casefold)
-
-
-def occupations_of(service: CredpathService) -> list[tuple[str, str]]:
-    return [(o.label, o.id) for o in service.options("occupation")]
 
 
 @dataclass
@@ -185,8 +178,9 @@ def report_handler(
     return report_view(report)
 
 
-def catalogue_handler(default: CredpathService, upload: str | None) -> tuple[str, list[str], list[tuple[str, str]]]:
-    """After an upload: (a summary or an error, the catalogue's providers, its occupations)."""
+def catalogue_handler(default: CredpathService, upload: str | None) -> tuple[str, list[str], pickers.Options]:
+    """After an upload: (a summary or an error, the catalogue's providers, its occupations to pick from); the
+    app's own catalogue's when the upload cannot be read."""
     try:
         service = catalogue_for(default, upload)
     except CredpathError as exc:
@@ -196,9 +190,9 @@ def catalogue_handler(default: CredpathService, upload: str | None) -> tuple[str
         g = service.graph
         message = (
             f"**{markdown_text(service.catalogue.name) or 'Catalogue'}**: {len(g.credentials):,} credentials · "
-            f"{len(providers_of(service)):,} providers · {len(g.occupations):,} occupations"
+            f"{len(provider_choices(service)):,} providers · {len(g.occupations):,} occupations"
         ) + catalogue_warning(service)
-    return message, providers_of(service), occupations_of(service)
+    return message, provider_choices(service), pickers.options(service, "occupation")
 
 
 def catalogue_warning(service: CredpathService, shown: int = 5) -> str:
@@ -276,7 +270,7 @@ def render(service: CredpathService, guard: Guard | None = None) -> None:
             )
             catalogue_info = data_markdown(elem_id="provider-catalogue")
             provider = gr.Dropdown(
-                providers_of(service),
+                provider_choices(service),
                 value=None,
                 label="Provider (empty: every provider)",
                 filterable=True,
@@ -317,12 +311,8 @@ def render(service: CredpathService, guard: Guard | None = None) -> None:
         refused = denied(guard, request)
         if refused:
             return refused, gr.Dropdown(), gr.Dropdown()
-        message, providers, _ = catalogue_handler(service, path)
-        try:
-            listed = pickers.options(catalogue_for(service, path), "occupation")
-        except CredpathError:
-            listed = pickers.options(service, "occupation")
-        return message, gr.Dropdown(choices=providers, value=None), listed.update([])
+        message, providers, occupations = catalogue_handler(service, path)
+        return message, gr.Dropdown(choices=providers, value=None), occupations.update([])
 
     def search(path: str | None, text: str | None, request: gr.Request) -> tuple[str, Any]:
         refused = denied(guard, request)

@@ -11,7 +11,9 @@ from recommender.service import CredpathService
 from tests.ui.test_app import form
 from ui import checkplan, provider
 from ui.checkplan import check_handler
+from ui.choices import provider_choices
 from ui.learner import LABELS, plan_form
+from ui.pickers import options
 from ui.provider import catalogue_handler, report_handler
 
 Lookup = Callable[[str, str], str]
@@ -122,7 +124,7 @@ def test_a_bad_catalogue_upload_is_explained_beside_the_upload(
     assert "Could not read the catalogue." in message and "How to fix it:" in message
     for phrase in phrases:
         assert phrase in message
-    assert providers == provider.providers_of(service) and occupations == provider.occupations_of(service)
+    assert providers == provider_choices(service) and occupations == options(service, "occupation")
     view = report_handler(service, files[name], [], None, None, 0.5)
     assert "Could not report." in view.message and view.downloads is None
     assert report_handler(service, None, [], None, None, 0.5).downloads is not None

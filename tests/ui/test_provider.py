@@ -14,6 +14,7 @@ from recommender.gaps import GapReport
 from recommender.service import CredpathService
 from ui import provider
 from ui.app import build_app
+from ui.choices import provider_choices
 from ui.provider import area_handler, catalogue_handler, report_handler
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "gaps_catalogue.yaml"
@@ -45,7 +46,7 @@ def test_report_on_the_apps_catalogue(service: CredpathService) -> None:
 def test_uploaded_catalogue_and_provider(service: CredpathService, upload: str) -> None:
     message, providers, occupations = catalogue_handler(service, upload)
     assert "6 credentials" in message and providers == ["Acme", "Beta"]
-    assert ("data analyst", "o-analyst") in occupations
+    assert ("data analyst", "o-analyst") in occupations.pairs
     view = report_handler(service, upload, ["o-analyst"], None, "Acme", 0.5)
     assert [row[1] for row in view.missing] == ["data visualisation", "data ethics"]
     assert view.unmeetable == [["ML A", "Acme", "statistics"]]
@@ -81,7 +82,7 @@ def test_oversized_upload_is_refused_in_the_handler(
     assert "Could not report." in view.message and "up to 0 MB" in view.message
     message, providers, _ = catalogue_handler(service, upload)
     assert "Could not read the catalogue." in message
-    assert providers == provider.providers_of(service)
+    assert providers == provider_choices(service)
 
 
 def test_unreadable_upload_says_so(service: CredpathService, tmp_path: Path) -> None:
