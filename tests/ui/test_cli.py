@@ -245,7 +245,8 @@ def test_goal_file_jsonl_one_object_per_line_and_exit_code(tmp_path: Path) -> No
     titles.write_text("Data Analysts\nNurses\n", encoding="utf-8")
     assert run("goal", "--file", str(titles), "--format", "jsonl").returncode == 0
     assert run("goal", "--file", str(tmp_path / "missing.txt")).returncode == 2
-    assert run("goal", "🙂").returncode == 2
+    emoji = run("goal", "🙂")
+    assert emoji.returncode == 2 and emoji.stderr.startswith("error: TEXT: the goal '🙂' has no words")
     assert run("goal").returncode == 2
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 import click
@@ -50,14 +50,18 @@ def fail(message: str, code: int) -> None:
 
 
 @contextmanager
-def edge() -> Iterator[None]:
-    """Turn credpath's exceptions into a message on stderr and the documented exit code."""
+def edge(names: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Turn credpath's exceptions into a message on stderr and the documented exit code.
+
+    Fields are named by the flags that set them (``FLAGS``), or as ``names`` says for this command.
+    """
+    flags = {**FLAGS, **(names or {})}
     try:
         yield
     except InfeasiblePlanError as exc:
-        fail(exc.render(FLAGS), EXIT_INFEASIBLE)
+        fail(exc.render(flags), EXIT_INFEASIBLE)
     except CredpathError as exc:
-        fail(exc.render(FLAGS), EXIT_BAD_INPUT)
+        fail(exc.render(flags), EXIT_BAD_INPUT)
     except ValidationError as exc:
         details = "; ".join(_field(e["loc"]) + f": {e['msg']}" for e in exc.errors())
         fail(f"invalid request: {details}\nFix: check the option values (see --help)", EXIT_BAD_INPUT)

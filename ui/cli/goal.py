@@ -31,7 +31,7 @@ def goal(
     goal resolved, 1 some lines of the file could not be resolved, 2 bad input (an unresolvable goal,
     an unreadable file).
     """
-    with edge():
+    with edge({"goal": "TEXT"}):
         if (text is None) == (goal_file is None):
             raise RequestError("give a goal TEXT or --file FILE, not both or neither", fix="see `credpath goal --help`")
         service = open_service(catalogue, store, Settings())
